@@ -1,0 +1,59 @@
+//! `spymeo`: serves the platform and turns the operator's runbook into commands.
+
+mod commands;
+mod error;
+mod output;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::error::CliError;
+
+#[derive(Parser)]
+#[command(
+    name = "spymeo",
+    version,
+    about = "SPYMEO : la plateforme et les commandes de l'opérateur",
+    long_about = "SPYMEO : la plateforme et les commandes de l'opérateur.\n\n\
+Configuration: flags first, then environment (DATABASE_URL, SESSION_SECRET, APP_URL, \
+APP_ENV, S3_BUCKET_NAME, AWS_REGION, AWS_ENDPOINT_URL). Never from a committed file.\n\n\
+Exit codes: 0 ok, 1 error, 2 usage.",
+    propagate_version = true
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    Serve(commands::serve::Args),
+    Dev(commands::dev::Args),
+    Migrate(commands::migrate::Args),
+    Seed(commands::seed::Args),
+    Healthcheck(commands::healthcheck::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => return CliError::Other(format!("runtime tokio: {e}")).report(),
+    };
+    let result = runtime.block_on(async {
+        match cli.command {
+            Command::Serve(args) => commands::serve::run(args).await,
+            Command::Dev(args) => commands::dev::run(args).await,
+            Command::Migrate(args) => commands::migrate::run(args).await,
+            Command::Seed(args) => commands::seed::run(args).await,
+            Command::Healthcheck(args) => commands::healthcheck::run(args).await,
+        }
+    });
+    // Background work (pool connections, AWS clients) must not keep a finished command alive.
+    runtime.shutdown_timeout(std::time::Duration::from_secs(1));
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => e.report(),
+    }
+}

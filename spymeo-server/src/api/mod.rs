@@ -1,0 +1,3 @@
+//! JSON API handlers, one module per area.
+
+pub mod health;

@@ -1,0 +1,53 @@
+//! `/`: hero with the search box, featured professionals, latest articles and the PASS
+//! pitch — all from the database.
+
+use askama::Template;
+use axum::Extension;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use spymeo_core::db::home::{self, ArticleCard, FeaturedPro};
+
+use super::{Layout, euros, render};
+use crate::error::Result;
+use crate::middleware::Flashes;
+use crate::state::AppState;
+
+/// PASS prices (DOMAIN.md §7.2), in cents.
+pub const PASS_MONTHLY_CENTS: i64 = 690;
+pub const PASS_ANNUAL_CENTS: i64 = 6900;
+
+#[derive(Template)]
+#[template(path = "pages/home.html")]
+pub struct HomePage {
+    pub layout: Layout,
+    pub pros: Vec<FeaturedPro>,
+    pub articles: Vec<ArticleCard>,
+    pub partner_count: i64,
+    pub monthly: String,
+    pub annual: String,
+}
+
+pub async fn show(State(state): State<AppState>, Extension(flashes): Extension<Flashes>) -> Result<Response> {
+    let (pros, articles, partner_count) = tokio::try_join!(
+        home::featured_pros(&state.pool, 6),
+        home::latest_articles(&state.pool, 3),
+        home::active_partner_count(&state.pool),
+    )?;
+    let page = HomePage {
+        layout: Layout::new(
+            &state,
+            "/",
+            "SPYMEO — praticiens du bien-être, artisans et commerçants près de chez vous",
+            "Trouvez un praticien du bien-être, un artisan, un commerçant ou un centre de formation \
+             près de chez vous, et profitez des avantages du PASS SPYMEO.",
+        )
+        .with_flashes(flashes),
+        pros,
+        articles,
+        partner_count,
+        monthly: euros(PASS_MONTHLY_CENTS),
+        annual: euros(PASS_ANNUAL_CENTS),
+    };
+    Ok(render(StatusCode::OK, &page))
+}

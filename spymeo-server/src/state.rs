@@ -1,0 +1,29 @@
+//! Shared application state, cloned into every handler.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use sqlx::PgPool;
+use spymeo_core::storage::Storage;
+
+use crate::config::Environment;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub pool: PgPool,
+    pub storage: Storage,
+    pub inner: Arc<Inner>,
+}
+
+pub struct Inner {
+    pub environment: Environment,
+    pub app_url: String,
+    pub started_at: Instant,
+    pub version: &'static str,
+}
+
+impl AppState {
+    pub fn environment(&self) -> Environment {
+        self.inner.environment
+    }
+}
