@@ -1,0 +1,6 @@
+//! The `spymeo` binary driven as a process, as operators and CI use it.
+
+mod dev;
+mod helpers;
+mod migrate;
+mod serve;

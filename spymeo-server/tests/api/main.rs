@@ -1,0 +1,6 @@
+//! Integration tests of the server over real HTTP, against a real PostgreSQL.
+//! One binary for the crate (faster to link); one module per area.
+
+mod health;
+mod helpers;
+mod pages;
