@@ -149,9 +149,7 @@ fn check_key(key: &str) -> Result<()> {
     let path = Path::new(key);
     let ok = !key.is_empty()
         && key.len() <= 512
-        && path
-            .components()
-            .all(|c| matches!(c, Component::Normal(_)));
+        && path.components().all(|c| matches!(c, Component::Normal(_)));
     if ok {
         Ok(())
     } else {

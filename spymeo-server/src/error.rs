@@ -176,7 +176,10 @@ fn unique_violation(constraint: &str) -> (&'static str, &'static str) {
     } else if constraint.contains("sku") {
         ("SKU_TAKEN", "Cette référence (SKU) existe déjà")
     } else if constraint.starts_with("learner_enrollments") {
-        ("ALREADY_ENROLLED", "Cet apprenant est déjà inscrit à cette session")
+        (
+            "ALREADY_ENROLLED",
+            "Cet apprenant est déjà inscrit à cette session",
+        )
     } else if constraint.starts_with("impact_applications") {
         ("ALREADY_APPLIED", "Vous avez déjà candidaté à cette offre")
     } else {
@@ -187,9 +190,8 @@ fn unique_violation(constraint: &str) -> (&'static str, &'static str) {
 /// Trigger errors raise check_violation with the trigger's name as constraint, so they are
 /// matched by name before the generic "invalid value" rule.
 fn check_violation(constraint: &str) -> Error {
-    let conflict = |code: &'static str, message: &'static str| {
-        Error::new(StatusCode::CONFLICT, code, message)
-    };
+    let conflict =
+        |code: &'static str, message: &'static str| Error::new(StatusCode::CONFLICT, code, message);
     match constraint {
         "products_stock_nonnegative" => conflict("INSUFFICIENT_STOCK", "Stock insuffisant"),
         "invoices_immutable" => conflict(

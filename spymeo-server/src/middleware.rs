@@ -29,9 +29,10 @@ pub async fn security_headers(State(state): State<AppState>, req: Request, next:
     for (name, value) in static_headers {
         h.entry(name).or_insert(HeaderValue::from_static(value));
     }
-    h.entry("permissions-policy").or_insert(HeaderValue::from_static(
-        "camera=(), microphone=(), geolocation=(), payment=()",
-    ));
+    h.entry("permissions-policy")
+        .or_insert(HeaderValue::from_static(
+            "camera=(), microphone=(), geolocation=(), payment=()",
+        ));
     h.entry("cross-origin-opener-policy")
         .or_insert(HeaderValue::from_static("same-origin"));
     if state.environment().is_deployed() {
@@ -54,8 +55,15 @@ pub async fn error_bodies(State(state): State<AppState>, req: Request, next: Nex
         return res;
     }
     let info = res.extensions().get::<ErrorInfo>().cloned();
+    // A handler that answers an error status with its own JSON document (the 503 of
+    // `/api/health`) has said what it meant.
+    let is_json = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
     match (is_api, info) {
         (true, Some(_)) => res,
+        (true, None) if is_json => res,
         (true, None) => {
             let (parts, _) = res.into_parts();
             let mut rebuilt = from_status(status).into_response();
@@ -94,7 +102,9 @@ fn from_status(status: StatusCode) -> Error {
             "REQUEST_TIMEOUT",
             "La requête a pris trop de temps, veuillez réessayer",
         ),
-        StatusCode::PAYLOAD_TOO_LARGE => ("PAYLOAD_TOO_LARGE", "Le contenu envoyé est trop volumineux"),
+        StatusCode::PAYLOAD_TOO_LARGE => {
+            ("PAYLOAD_TOO_LARGE", "Le contenu envoyé est trop volumineux")
+        }
         StatusCode::UNSUPPORTED_MEDIA_TYPE => (
             "UNSUPPORTED_MEDIA_TYPE",
             "Type de contenu non pris en charge",
@@ -143,7 +153,11 @@ fn read_flash_cookie(headers: &axum::http::HeaderMap) -> Vec<pages::Flash> {
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|kv| kv.trim().strip_prefix("spymeo_flash="))
-        .filter_map(|v| base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(v).ok())
+        .filter_map(|v| {
+            base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .decode(v)
+                .ok()
+        })
         .filter_map(|bytes| serde_json::from_slice::<Vec<pages::Flash>>(&bytes).ok())
         .flatten()
         .take(5)

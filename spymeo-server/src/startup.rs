@@ -60,12 +60,13 @@ impl Application {
                 version: VERSION,
             }),
         };
-        let listener = TcpListener::bind(config.bind)
-            .await
-            .map_err(|source| StartupError::Bind {
-                addr: config.bind,
-                source,
-            })?;
+        let listener =
+            TcpListener::bind(config.bind)
+                .await
+                .map_err(|source| StartupError::Bind {
+                    addr: config.bind,
+                    source,
+                })?;
         let router = app(state.clone(), &config);
         Ok(Self {
             listener,
@@ -87,7 +88,10 @@ impl Application {
 
     /// Serves until `shutdown` resolves, then stops accepting connections and gives in-flight
     /// requests `shutdown_grace` to finish.
-    pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+    pub async fn run_until(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
         let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
         let (begun_tx, begun_rx) = tokio::sync::oneshot::channel::<()>();
         tokio::spawn(async move {
@@ -105,7 +109,10 @@ impl Application {
             res = &mut server => return res,
             _ = begun_rx => {}
         }
-        tracing::info!(grace_secs = self.shutdown_grace.as_secs(), "shutting down: finishing in-flight requests");
+        tracing::info!(
+            grace_secs = self.shutdown_grace.as_secs(),
+            "shutting down: finishing in-flight requests"
+        );
         match tokio::time::timeout(self.shutdown_grace, server).await {
             Ok(res) => res,
             Err(_) => {

@@ -3,8 +3,8 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use sqlx::PgPool;
 use spymeo_core::storage::Storage;
+use sqlx::PgPool;
 
 use crate::config::Environment;
 

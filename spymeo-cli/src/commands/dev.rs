@@ -43,10 +43,18 @@ pub async fn run(args: Args) -> Result<()> {
         Some(_) => None,
         None => {
             progress(&format!("PostgreSQL privé dans {} …", args.dir.display()));
-            let cluster = DevDb::start(&Options { dir: args.dir.clone(), fast: false }).await?;
+            let cluster = DevDb::start(&Options {
+                dir: args.dir.clone(),
+                fast: false,
+            })
+            .await?;
             progress(&format!(
                 "PostgreSQL {} sur 127.0.0.1:{}",
-                if cluster.started_here { "démarré" } else { "déjà démarré, réutilisé" },
+                if cluster.started_here {
+                    "démarré"
+                } else {
+                    "déjà démarré, réutilisé"
+                },
                 cluster.port()
             ));
             Some(cluster)
@@ -83,7 +91,10 @@ async fn serve(args: &Args, cluster: Option<&DevDb>) -> Result<()> {
         progress("chargement des données de démonstration …");
         let report = spymeo_core::seed::run(
             &pool,
-            &spymeo_core::seed::SeedOptions { reset: args.reseed, now: chrono::Utc::now() },
+            &spymeo_core::seed::SeedOptions {
+                reset: args.reseed,
+                now: chrono::Utc::now(),
+            },
         )
         .await?;
         progress(&format!(
@@ -113,5 +124,7 @@ async fn serve(args: &Args, cluster: Option<&DevDb>) -> Result<()> {
         "SPYMEO tourne sur http://{} — comptes de démonstration dans le README (mot de passe Spymeo-demo-2025). Ctrl-C pour arrêter.",
         app.local_addr()
     ));
-    app.run().await.map_err(|e| CliError::Other(format!("serveur: {e}")))
+    app.run()
+        .await
+        .map_err(|e| CliError::Other(format!("serveur: {e}")))
 }

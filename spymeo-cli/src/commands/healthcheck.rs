@@ -13,7 +13,11 @@ use crate::error::{CliError, Result};
 #[derive(clap::Args, Debug)]
 #[command(verbatim_doc_comment)]
 pub struct Args {
-    #[arg(long, env = "SPYMEO_HEALTHCHECK_URL", default_value = "http://127.0.0.1:3000/api/health/live")]
+    #[arg(
+        long,
+        env = "SPYMEO_HEALTHCHECK_URL",
+        default_value = "http://127.0.0.1:3000/api/health/live"
+    )]
     pub url: String,
     /// Give up after this many seconds.
     #[arg(long, default_value_t = 3)]
@@ -25,11 +29,10 @@ pub async fn run(args: Args) -> Result<()> {
         .timeout(Duration::from_secs(args.timeout_secs))
         .build()
         .map_err(|e| CliError::Other(e.to_string()))?;
-    let res = client
-        .get(&args.url)
-        .send()
-        .await
-        .map_err(|e| CliError::Other(format!("{} injoignable: {}", args.url, root_cause(&e))))?;
+    let res =
+        client.get(&args.url).send().await.map_err(|e| {
+            CliError::Other(format!("{} injoignable: {}", args.url, root_cause(&e)))
+        })?;
     let status = res.status();
     let body: serde_json::Value = res.json().await.unwrap_or_default();
     if status.is_success() && body["status"] == "alive" {

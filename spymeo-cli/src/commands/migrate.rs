@@ -36,9 +36,12 @@ pub struct Args {
 pub async fn run(args: Args) -> Result<()> {
     let url = args.db.require()?;
     if args.status || args.dry_run {
-        let mut conn = spymeo_core::db::migrate::connect_with_retry(&url, &args.retry.policy(), |_| {})
-            .await
-            .map_err(|e| CliError::Other(format!("connexion à la base impossible: {}", db_cause(&e))))?;
+        let mut conn =
+            spymeo_core::db::migrate::connect_with_retry(&url, &args.retry.policy(), |_| {})
+                .await
+                .map_err(|e| {
+                    CliError::Other(format!("connexion à la base impossible: {}", db_cause(&e)))
+                })?;
         let status = spymeo_core::db::migrate::status(&mut conn).await?;
         print_status(&status, args.output, args.dry_run);
         if status.applied.iter().any(|a| !a.checksum_ok) {
@@ -58,7 +61,9 @@ pub async fn run(args: Args) -> Result<()> {
         Format::Json => output::json(&json!({
             "applied": applied.iter().map(|m| json!({"version": m.version, "description": m.description})).collect::<Vec<_>>(),
         })),
-        Format::Table if applied.is_empty() => println!("Base à jour : aucune migration à appliquer."),
+        Format::Table if applied.is_empty() => {
+            println!("Base à jour : aucune migration à appliquer.")
+        }
         Format::Table => {
             for m in &applied {
                 println!("appliquée {} {}", m.version, m.description);
@@ -86,21 +91,39 @@ fn print_status(status: &spymeo_core::db::migrate::Status, format: Format, dry_r
                 .map(|a| {
                     vec![
                         a.version.to_string(),
-                        if a.checksum_ok { "appliquée" } else { "MODIFIÉE" }.into(),
+                        if a.checksum_ok {
+                            "appliquée"
+                        } else {
+                            "MODIFIÉE"
+                        }
+                        .into(),
                         a.installed_on.format("%Y-%m-%d %H:%M").to_string(),
                         a.description.clone(),
                     ]
                 })
                 .collect();
             rows.extend(status.pending.iter().map(|m| {
-                vec![m.version.to_string(), "en attente".into(), String::new(), m.description.clone()]
+                vec![
+                    m.version.to_string(),
+                    "en attente".into(),
+                    String::new(),
+                    m.description.clone(),
+                ]
             }));
             rows.extend(status.unknown.iter().map(|v| {
-                vec![v.to_string(), "inconnue".into(), String::new(), "(plus récente que ce binaire)".into()]
+                vec![
+                    v.to_string(),
+                    "inconnue".into(),
+                    String::new(),
+                    "(plus récente que ce binaire)".into(),
+                ]
             }));
             output::table(&["VERSION", "ÉTAT", "APPLIQUÉE LE", "DESCRIPTION"], &rows);
             if dry_run {
-                println!("{} migration(s) seraient appliquées (--dry-run : rien n'a été modifié).", status.pending.len());
+                println!(
+                    "{} migration(s) seraient appliquées (--dry-run : rien n'a été modifié).",
+                    status.pending.len()
+                );
             }
         }
     }

@@ -27,7 +27,12 @@ impl DatabaseArgs {
         self.database_url
             .clone()
             .map(SecretString::from)
-            .ok_or_else(|| CliError::Usage("DATABASE_URL manquant: passez --database-url ou définissez DATABASE_URL".into()))
+            .ok_or_else(|| {
+                CliError::Usage(
+                    "DATABASE_URL manquant: passez --database-url ou définissez DATABASE_URL"
+                        .into(),
+                )
+            })
     }
 }
 
@@ -54,7 +59,10 @@ impl RetryArgs {
 
 /// Applies pending migrations with retries, printing what happens; shared by `migrate`,
 /// `serve --migrate` and `dev`.
-pub async fn apply_migrations(url: &SecretString, retry: &Retry) -> Result<Vec<spymeo_core::db::migrate::MigrationInfo>> {
+pub async fn apply_migrations(
+    url: &SecretString,
+    retry: &Retry,
+) -> Result<Vec<spymeo_core::db::migrate::MigrationInfo>> {
     let mut conn = spymeo_core::db::migrate::connect_with_retry(url, retry, |event| match event {
         Event::ConnectFailed { attempt, attempts, wait, cause } => crate::output::progress(&format!(
             "base de données injoignable (tentative {attempt}/{attempts}: {cause}); nouvel essai dans {:.1} s",

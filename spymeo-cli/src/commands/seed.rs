@@ -38,35 +38,56 @@ pub struct Args {
 }
 
 pub async fn run(args: Args) -> Result<()> {
-    if args.app_env.as_deref().is_some_and(|e| e.eq_ignore_ascii_case("production")) {
+    if args
+        .app_env
+        .as_deref()
+        .is_some_and(|e| e.eq_ignore_ascii_case("production"))
+    {
         return Err(CliError::Other("refusé: APP_ENV=production (les données de démonstration ne vont jamais en production)".into()));
     }
     let url = args.db.require()?;
     let pool = spymeo_core::db::connect(&url, &Default::default())
         .await
-        .map_err(|e| CliError::Other(format!("connexion à la base impossible: {}", db_cause(&e))))?;
+        .map_err(|e| {
+            CliError::Other(format!("connexion à la base impossible: {}", db_cause(&e)))
+        })?;
     let now = chrono::Utc::now();
     if args.verify_only {
         let report = spymeo_core::seed::verify(&pool, now).await?;
         print_verification(&report, args.output);
-        return if report.passed() { Ok(()) } else { Err(CliError::Other("vérification des données échouée".into())) };
+        return if report.passed() {
+            Ok(())
+        } else {
+            Err(CliError::Other("vérification des données échouée".into()))
+        };
     }
     if spymeo_core::db::environment_marker(&pool).await?.as_deref() == Some("production") {
-        return Err(CliError::Other("refusé: cette base est marquée production".into()));
+        return Err(CliError::Other(
+            "refusé: cette base est marquée production".into(),
+        ));
     }
     if args.dry_run {
         println!(
             "--dry-run : chargerait les données de démonstration{} ; rien n'a été modifié.",
-            if args.reset { " après avoir vidé toutes les tables" } else { "" }
+            if args.reset {
+                " après avoir vidé toutes les tables"
+            } else {
+                ""
+            }
         );
         return Ok(());
     }
     if args.reset && !args.yes {
-        confirm("Toutes les données de cette base seront supprimées. Tapez « oui » pour continuer : ")?;
+        confirm(
+            "Toutes les données de cette base seront supprimées. Tapez « oui » pour continuer : ",
+        )?;
     }
     let report = spymeo_core::seed::run(
         &pool,
-        &spymeo_core::seed::SeedOptions { reset: args.reset, now },
+        &spymeo_core::seed::SeedOptions {
+            reset: args.reset,
+            now,
+        },
     )
     .await?;
     match args.output {
@@ -76,10 +97,17 @@ pub async fn run(args: Args) -> Result<()> {
             "verification": verification_json(&report.verification),
         })),
         Format::Table => {
-            let rows: Vec<Vec<String>> = report.counts.iter().map(|(t, n)| vec![t.clone(), n.to_string()]).collect();
+            let rows: Vec<Vec<String>> = report
+                .counts
+                .iter()
+                .map(|(t, n)| vec![t.clone(), n.to_string()])
+                .collect();
             output::table(&["TABLE", "LIGNES"], &rows);
             print_verification(&report.verification, Format::Table);
-            println!("Données de démonstration chargées en {:.1} s.", report.elapsed.as_secs_f64());
+            println!(
+                "Données de démonstration chargées en {:.1} s.",
+                report.elapsed.as_secs_f64()
+            );
         }
     }
     Ok(())
@@ -87,12 +115,17 @@ pub async fn run(args: Args) -> Result<()> {
 
 fn confirm(prompt: &str) -> Result<()> {
     if !std::io::stdin().is_terminal() {
-        return Err(CliError::Usage("confirmation impossible sans terminal: ajoutez --yes".into()));
+        return Err(CliError::Usage(
+            "confirmation impossible sans terminal: ajoutez --yes".into(),
+        ));
     }
     eprint!("{prompt}");
     let _ = std::io::stderr().flush();
     let mut answer = String::new();
-    std::io::stdin().lock().read_line(&mut answer).map_err(|e| CliError::Other(e.to_string()))?;
+    std::io::stdin()
+        .lock()
+        .read_line(&mut answer)
+        .map_err(|e| CliError::Other(e.to_string()))?;
     if matches!(answer.trim(), "oui" | "o" | "yes" | "y") {
         Ok(())
     } else {

@@ -59,7 +59,12 @@ pub struct ServerArgs {
     #[arg(long, default_value_t = 25, value_name = "MIB")]
     pub body_limit_mib: usize,
     /// Time in-flight requests get after SIGTERM (keep below the ECS stopTimeout).
-    #[arg(long, env = "SHUTDOWN_GRACE_SECS", default_value_t = 25, value_name = "SECS")]
+    #[arg(
+        long,
+        env = "SHUTDOWN_GRACE_SECS",
+        default_value_t = 25,
+        value_name = "SECS"
+    )]
     pub shutdown_grace_secs: u64,
     /// Log format: json (one object per line) or text.
     #[arg(long, env = "LOG_FORMAT", default_value = "json")]
@@ -76,7 +81,9 @@ impl ServerArgs {
         })?;
         let session_secret = match (&self.session_secret, environment.is_deployed()) {
             (Some(s), true) if s.len() < 32 => {
-                return Err(CliError::Usage("SESSION_SECRET doit faire au moins 32 caractères".into()));
+                return Err(CliError::Usage(
+                    "SESSION_SECRET doit faire au moins 32 caractères".into(),
+                ));
             }
             (Some(s), _) => SecretString::from(s.clone()),
             (None, true) => {
@@ -88,7 +95,9 @@ impl ServerArgs {
             (None, false) => SecretString::from(random_secret()),
         };
         let storage = match (&self.s3_bucket, &self.storage_dir) {
-            (Some(bucket), _) => StorageConfig::S3 { bucket: bucket.clone() },
+            (Some(bucket), _) => StorageConfig::S3 {
+                bucket: bucket.clone(),
+            },
             (None, Some(dir)) => StorageConfig::Local(dir.clone()),
             (None, None) if environment.is_deployed() => {
                 return Err(CliError::Usage(
@@ -136,7 +145,9 @@ pub async fn run(args: Args) -> Result<()> {
     }
     let app = spymeo_server::Application::build(config).await?;
     tracing::info!(addr = %app.local_addr(), version = spymeo_server::startup::VERSION, "listening");
-    app.run().await.map_err(|e| CliError::Other(format!("serveur: {e}")))?;
+    app.run()
+        .await
+        .map_err(|e| CliError::Other(format!("serveur: {e}")))?;
     tracing::info!("stopped");
     Ok(())
 }

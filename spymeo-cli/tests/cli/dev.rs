@@ -25,22 +25,44 @@ async fn dev_serves_the_home_page_from_its_own_cluster() {
             .spawn()
             .unwrap();
         let base = format!("http://127.0.0.1:{port}");
-        wait_for_200(&format!("{base}/api/health"), &mut child, Duration::from_secs(240)).await;
+        wait_for_200(
+            &format!("{base}/api/health"),
+            &mut child,
+            Duration::from_secs(240),
+        )
+        .await;
 
-        let html = reqwest::get(format!("{base}/")).await.unwrap().text().await.unwrap();
+        let html = reqwest::get(format!("{base}/"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
         let doc = scraper::Html::parse_document(&html);
         let sel = scraper::Selector::parse(".pro-card .name").unwrap();
         let names: Vec<String> = doc.select(&sel).map(|e| e.text().collect()).collect();
         assert_eq!(names.len(), 6, "six featured professionals: {names:?}");
-        assert!(names.iter().any(|n| n.contains("Claire Moreau")), "{names:?}");
+        assert!(
+            names.iter().any(|n| n.contains("Claire Moreau")),
+            "{names:?}"
+        );
         let articles = scraper::Selector::parse(".article-card").unwrap();
         assert_eq!(doc.select(&articles).count(), 3);
 
         signal(&child, Signal::SIGINT);
-        let status = tokio::time::timeout(Duration::from_secs(60), child.wait()).await.unwrap().unwrap();
+        let status = tokio::time::timeout(Duration::from_secs(60), child.wait())
+            .await
+            .unwrap()
+            .unwrap();
         assert!(status.success(), "exit status {status}");
         let mut err = String::new();
-        child.stderr.take().unwrap().read_to_string(&mut err).await.unwrap();
+        child
+            .stderr
+            .take()
+            .unwrap()
+            .read_to_string(&mut err)
+            .await
+            .unwrap();
         let seeded = err.contains("données de démonstration chargées");
         assert_eq!(seeded, round == 0, "round {round}: {err}");
         assert!(err.contains("arrêt de PostgreSQL"), "round {round}: {err}");

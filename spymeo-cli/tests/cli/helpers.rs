@@ -9,10 +9,20 @@ pub const BIN: &str = env!("CARGO_BIN_EXE_spymeo");
 /// A command with a clean configuration environment: nothing leaks in from the shell.
 pub fn spymeo() -> Command {
     let mut cmd = Command::new(BIN);
-    for var in ["DATABASE_URL", "APP_ENV", "SESSION_SECRET", "S3_BUCKET_NAME", "STORAGE_DIR", "BIND", "APP_URL"] {
+    for var in [
+        "DATABASE_URL",
+        "APP_ENV",
+        "SESSION_SECRET",
+        "S3_BUCKET_NAME",
+        "STORAGE_DIR",
+        "BIND",
+        "APP_URL",
+    ] {
         cmd.env_remove(var);
     }
-    cmd.env("NO_COLOR", "1").stdin(Stdio::null()).kill_on_drop(true);
+    cmd.env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .kill_on_drop(true);
     cmd
 }
 
@@ -32,7 +42,11 @@ pub fn stderr(o: &Output) -> String {
 }
 
 pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 pub fn expose(url: &secrecy::SecretString) -> String {
@@ -52,7 +66,10 @@ pub async fn wait_for_200(url: &str, child: &mut Child, limit: Duration) {
         {
             return;
         }
-        assert!(tokio::time::Instant::now() < deadline, "{url} not up after {limit:?}");
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "{url} not up after {limit:?}"
+        );
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
 }

@@ -24,9 +24,19 @@ async fn serve_migrates_serves_logs_json_and_stops_on_sigterm() {
         .spawn()
         .unwrap();
     let base = format!("http://127.0.0.1:{port}");
-    wait_for_200(&format!("{base}/api/health/live"), &mut child, Duration::from_secs(60)).await;
+    wait_for_200(
+        &format!("{base}/api/health/live"),
+        &mut child,
+        Duration::from_secs(60),
+    )
+    .await;
 
-    let health: Value = reqwest::get(format!("{base}/api/health")).await.unwrap().json().await.unwrap();
+    let health: Value = reqwest::get(format!("{base}/api/health"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(health["status"], "healthy");
     assert_eq!(health["environment"], "staging");
     // Deployed environments send HSTS.
@@ -37,20 +47,37 @@ async fn serve_migrates_serves_logs_json_and_stops_on_sigterm() {
     assert!(ok.status.success(), "{}", stderr(&ok));
 
     signal(&child, Signal::SIGTERM);
-    let status = tokio::time::timeout(Duration::from_secs(10), child.wait()).await.unwrap().unwrap();
+    let status = tokio::time::timeout(Duration::from_secs(10), child.wait())
+        .await
+        .unwrap()
+        .unwrap();
     assert!(status.success(), "exit status {status}");
 
     let mut logs = String::new();
-    child.stderr.take().unwrap().read_to_string(&mut logs).await.unwrap();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut logs)
+        .await
+        .unwrap();
     let lines: Vec<Value> = logs
         .lines()
         .map(|l| serde_json::from_str(l).unwrap_or_else(|_| panic!("not JSON: {l}")))
         .collect();
-    assert!(lines.iter().any(|l| l["span"]["request_id"].is_string() && l["span"]["path"] == "/api/health"));
+    assert!(
+        lines
+            .iter()
+            .any(|l| l["span"]["request_id"].is_string() && l["span"]["path"] == "/api/health")
+    );
     let password = url.split(':').nth(2).unwrap().split('@').next().unwrap();
-    assert!(!logs.contains(password), "the database password reached the logs");
+    assert!(
+        !logs.contains(password),
+        "the database password reached the logs"
+    );
 
-    let down = run(spymeo().args(["healthcheck", "--url", &format!("{base}/api/health/live")])).await;
+    let down =
+        run(spymeo().args(["healthcheck", "--url", &format!("{base}/api/health/live")])).await;
     assert_eq!(down.status.code(), Some(1));
     assert!(stderr(&down).starts_with("error: "));
 }
@@ -70,28 +97,48 @@ async fn in_flight_requests_finish_after_sigterm() {
     let port = free_port();
     let files = tempfile::tempdir().unwrap();
     let mut child = spymeo()
-        .args(["serve", "--bind", &format!("127.0.0.1:{port}"), "--environment", "test"])
+        .args([
+            "serve",
+            "--bind",
+            &format!("127.0.0.1:{port}"),
+            "--environment",
+            "test",
+        ])
         .arg("--storage-dir")
         .arg(files.path())
-        .env("DATABASE_URL", format!("postgres://u:p@127.0.0.1:{db_port}/db"))
+        .env(
+            "DATABASE_URL",
+            format!("postgres://u:p@127.0.0.1:{db_port}/db"),
+        )
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
     let base = format!("http://127.0.0.1:{port}");
-    wait_for_200(&format!("{base}/api/health/live"), &mut child, Duration::from_secs(30)).await;
+    wait_for_200(
+        &format!("{base}/api/health/live"),
+        &mut child,
+        Duration::from_secs(30),
+    )
+    .await;
 
     let started = Instant::now();
     let in_flight = tokio::spawn(reqwest::get(format!("{base}/api/health")));
     tokio::time::sleep(Duration::from_millis(500)).await;
     signal(&child, Signal::SIGTERM);
 
-    let res = in_flight.await.unwrap().expect("the in-flight request got an answer");
+    let res = in_flight
+        .await
+        .unwrap()
+        .expect("the in-flight request got an answer");
     assert_eq!(res.status(), 503);
     let body: Value = res.json().await.unwrap();
     assert_eq!(body["checks"]["database"], "disconnected");
     assert!(started.elapsed() >= Duration::from_secs(2));
-    let status = tokio::time::timeout(Duration::from_secs(10), child.wait()).await.unwrap().unwrap();
+    let status = tokio::time::timeout(Duration::from_secs(10), child.wait())
+        .await
+        .unwrap()
+        .unwrap();
     assert!(status.success(), "exit status {status}");
 }
 
@@ -103,5 +150,9 @@ async fn serve_refuses_a_production_config_without_secrets() {
         .env("S3_BUCKET_NAME", "bucket"))
     .await;
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("SESSION_SECRET manquant"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("SESSION_SECRET manquant"),
+        "{}",
+        stderr(&out)
+    );
 }

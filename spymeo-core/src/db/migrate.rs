@@ -148,13 +148,22 @@ async fn apply_locked(conn: &mut PgConnection) -> Result<Vec<MigrationInfo>> {
     Ok(before.pending)
 }
 
+#[derive(sqlx::FromRow)]
+struct AppliedRow {
+    version: i64,
+    description: String,
+    installed_on: chrono::DateTime<chrono::Utc>,
+    checksum: Vec<u8>,
+    success: bool,
+}
+
 /// Applied and pending versions.
 pub async fn status(conn: &mut PgConnection) -> Result<Status> {
     let table_exists: bool =
         sqlx::query_scalar("SELECT to_regclass('public._sqlx_migrations') IS NOT NULL")
             .fetch_one(&mut *conn)
             .await?;
-    let rows: Vec<(i64, String, chrono::DateTime<chrono::Utc>, Vec<u8>, bool)> = if table_exists {
+    let rows: Vec<AppliedRow> = if table_exists {
         sqlx::query_as(
             "SELECT version, description, installed_on, checksum, success
              FROM _sqlx_migrations ORDER BY version",
@@ -170,18 +179,18 @@ pub async fn status(conn: &mut PgConnection) -> Result<Status> {
         .map(|m| (m.version, m))
         .collect();
     let mut status = Status::default();
-    for (version, description, installed_on, checksum, success) in &rows {
-        match known.get(version) {
+    for row in &rows {
+        match known.get(&row.version) {
             Some(m) => status.applied.push(AppliedInfo {
-                version: *version,
-                description: description.clone(),
-                installed_on: *installed_on,
-                checksum_ok: *success && m.checksum.as_ref() == checksum.as_slice(),
+                version: row.version,
+                description: row.description.clone(),
+                installed_on: row.installed_on,
+                checksum_ok: row.success && m.checksum.as_ref() == row.checksum.as_slice(),
             }),
-            None => status.unknown.push(*version),
+            None => status.unknown.push(row.version),
         }
     }
-    let applied: std::collections::HashSet<i64> = rows.iter().map(|r| r.0).collect();
+    let applied: std::collections::HashSet<i64> = rows.iter().map(|r| r.version).collect();
     let mut pending: Vec<MigrationInfo> = known
         .values()
         .filter(|m| !applied.contains(&m.version))

@@ -22,14 +22,13 @@ async fn the_schema_matches_the_domain_catalogue() {
     let (_url, pool) = spymeo_core::testing::migrated_database().await.unwrap();
     let expected = expected();
 
-    let extensions: BTreeSet<String> = sqlx::query_scalar(
-        "SELECT extname::text FROM pg_extension WHERE extname <> 'plpgsql'",
-    )
-    .fetch_all(&pool)
-    .await
-    .unwrap()
-    .into_iter()
-    .collect();
+    let extensions: BTreeSet<String> =
+        sqlx::query_scalar("SELECT extname::text FROM pg_extension WHERE extname <> 'plpgsql'")
+            .fetch_all(&pool)
+            .await
+            .unwrap()
+            .into_iter()
+            .collect();
     assert_eq!(extensions, names(&expected["extensions"]));
 
     let enums: Vec<(String, Vec<String>)> = sqlx::query_as(
@@ -92,8 +91,14 @@ async fn the_schema_matches_the_domain_catalogue() {
     let want = names(&expected["indexes"]);
     let missing: Vec<_> = want.difference(&indexes).collect();
     let extra: Vec<_> = indexes.difference(&want).collect();
-    assert!(missing.is_empty() && extra.is_empty(), "missing {missing:?}, extra {extra:?}");
-    assert_eq!(indexes.len() as u64, expected["index_count"].as_u64().unwrap());
+    assert!(
+        missing.is_empty() && extra.is_empty(),
+        "missing {missing:?}, extra {extra:?}"
+    );
+    assert_eq!(
+        indexes.len() as u64,
+        expected["index_count"].as_u64().unwrap()
+    );
 
     let triggers: BTreeSet<String> = sqlx::query_scalar(
         "SELECT c.relname::text || '.' || t.tgname::text FROM pg_trigger t
@@ -129,5 +134,8 @@ async fn every_foreign_key_column_is_indexed() {
     .fetch_all(&pool)
     .await
     .unwrap();
-    assert!(unindexed.is_empty(), "FK columns without an index: {unindexed:?}");
+    assert!(
+        unindexed.is_empty(),
+        "FK columns without an index: {unindexed:?}"
+    );
 }

@@ -47,7 +47,9 @@ async fn appointment(
 }
 
 fn sqlstate(e: &sqlx::Error) -> Option<String> {
-    e.as_database_error().and_then(|d| d.code()).map(|c| c.into_owned())
+    e.as_database_error()
+        .and_then(|d| d.code())
+        .map(|c| c.into_owned())
 }
 
 #[tokio::test]
@@ -56,30 +58,65 @@ async fn the_exclusion_constraint_rejects_overlapping_appointments() {
     let a = practitioner(&pool, "a@example.fr", "praticien-a").await;
     let b = practitioner(&pool, "b@example.fr", "praticien-b").await;
 
-    appointment(&pool, a, "2030-03-04 10:00+01", "2030-03-04 11:00+01", "2030-03-04 11:15+01", "SCHEDULED")
-        .await
-        .unwrap();
+    appointment(
+        &pool,
+        a,
+        "2030-03-04 10:00+01",
+        "2030-03-04 11:00+01",
+        "2030-03-04 11:15+01",
+        "SCHEDULED",
+    )
+    .await
+    .unwrap();
     // Overlaps the first one, including its 15-minute buffer.
-    let err = appointment(&pool, a, "2030-03-04 11:00+01", "2030-03-04 12:00+01", "2030-03-04 12:00+01", "SCHEDULED")
-        .await
-        .unwrap_err();
+    let err = appointment(
+        &pool,
+        a,
+        "2030-03-04 11:00+01",
+        "2030-03-04 12:00+01",
+        "2030-03-04 12:00+01",
+        "SCHEDULED",
+    )
+    .await
+    .unwrap_err();
     assert_eq!(sqlstate(&err).as_deref(), Some("23P01"));
     assert_eq!(
         err.as_database_error().and_then(|d| d.constraint()),
         Some("appointments_no_overlap")
     );
     // Half-open ranges: starting when the buffer ends is fine.
-    appointment(&pool, a, "2030-03-04 11:15+01", "2030-03-04 12:00+01", "2030-03-04 12:00+01", "CONFIRMED")
-        .await
-        .unwrap();
+    appointment(
+        &pool,
+        a,
+        "2030-03-04 11:15+01",
+        "2030-03-04 12:00+01",
+        "2030-03-04 12:00+01",
+        "CONFIRMED",
+    )
+    .await
+    .unwrap();
     // Another practitioner's agenda is independent.
-    appointment(&pool, b, "2030-03-04 10:00+01", "2030-03-04 11:00+01", "2030-03-04 11:00+01", "SCHEDULED")
-        .await
-        .unwrap();
+    appointment(
+        &pool,
+        b,
+        "2030-03-04 10:00+01",
+        "2030-03-04 11:00+01",
+        "2030-03-04 11:00+01",
+        "SCHEDULED",
+    )
+    .await
+    .unwrap();
     // A cancelled appointment frees its range.
-    appointment(&pool, b, "2030-03-04 10:30+01", "2030-03-04 11:30+01", "2030-03-04 11:30+01", "CANCELLED")
-        .await
-        .unwrap();
+    appointment(
+        &pool,
+        b,
+        "2030-03-04 10:30+01",
+        "2030-03-04 11:30+01",
+        "2030-03-04 11:30+01",
+        "CANCELLED",
+    )
+    .await
+    .unwrap();
 }
 
 #[tokio::test]
@@ -89,8 +126,15 @@ async fn concurrent_bookings_of_one_slot_let_exactly_one_through() {
     let attempts = (0..8).map(|_| {
         let pool = pool.clone();
         tokio::spawn(async move {
-            appointment(&pool, a, "2030-03-05 09:00+01", "2030-03-05 10:00+01", "2030-03-05 10:00+01", "SCHEDULED")
-                .await
+            appointment(
+                &pool,
+                a,
+                "2030-03-05 09:00+01",
+                "2030-03-05 10:00+01",
+                "2030-03-05 10:00+01",
+                "SCHEDULED",
+            )
+            .await
         })
     });
     let mut ok = 0;

@@ -36,5 +36,9 @@ async fn a_database_can_be_marked_production() {
         db::environment_marker(&pool).await.unwrap().as_deref(),
         Some("production")
     );
-    assert!(db::mark_environment(&pool, "prod'; DROP TABLE users; --").await.is_err());
+    assert!(
+        db::mark_environment(&pool, "prod'; DROP TABLE users; --")
+            .await
+            .is_err()
+    );
 }

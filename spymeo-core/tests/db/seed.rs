@@ -6,11 +6,18 @@ use spymeo_core::seed::{self, SeedOptions};
 async fn the_seed_loads_and_passes_verification() {
     let (_url, pool) = spymeo_core::testing::migrated_database().await.unwrap();
     let now = chrono::Utc::now();
-    let report = seed::run(&pool, &SeedOptions { reset: false, now }).await.unwrap();
+    let report = seed::run(&pool, &SeedOptions { reset: false, now })
+        .await
+        .unwrap();
     assert!(
         report.verification.passed(),
         "{:#?}",
-        report.verification.checks.iter().filter(|c| !c.ok).collect::<Vec<_>>()
+        report
+            .verification
+            .checks
+            .iter()
+            .filter(|c| !c.ok)
+            .collect::<Vec<_>>()
     );
     let count = |table: &str| {
         report
@@ -44,7 +51,9 @@ async fn the_seed_loads_and_passes_verification() {
     ];
     for (email, role, status) in expect {
         assert!(
-            accounts.iter().any(|(e, r, s)| e == email && r == role && s == status),
+            accounts
+                .iter()
+                .any(|(e, r, s)| e == email && r == role && s == status),
             "{email} {role} {status} missing from {accounts:?}"
         );
     }
@@ -61,8 +70,14 @@ async fn the_seed_loads_and_passes_verification() {
     let first = fingerprint(pool.clone()).await;
 
     // Without --reset a non-empty database is refused; with it, the data is rebuilt.
-    assert!(seed::run(&pool, &SeedOptions { reset: false, now }).await.is_err());
-    let again = seed::run(&pool, &SeedOptions { reset: true, now }).await.unwrap();
+    assert!(
+        seed::run(&pool, &SeedOptions { reset: false, now })
+            .await
+            .is_err()
+    );
+    let again = seed::run(&pool, &SeedOptions { reset: true, now })
+        .await
+        .unwrap();
     assert!(again.verification.passed());
     assert_eq!(fingerprint(pool.clone()).await, first);
 }
@@ -70,13 +85,26 @@ async fn the_seed_loads_and_passes_verification() {
 #[tokio::test]
 async fn the_seed_refuses_a_production_database() {
     let (url, pool) = spymeo_core::testing::migrated_database().await.unwrap();
-    spymeo_core::db::mark_environment(&pool, "production").await.unwrap();
-    pool.close().await;
-    let pool = spymeo_core::db::connect(&url, &Default::default()).await.unwrap();
-    let err = seed::run(&pool, &SeedOptions { reset: true, now: chrono::Utc::now() })
+    spymeo_core::db::mark_environment(&pool, "production")
         .await
-        .unwrap_err();
+        .unwrap();
+    pool.close().await;
+    let pool = spymeo_core::db::connect(&url, &Default::default())
+        .await
+        .unwrap();
+    let err = seed::run(
+        &pool,
+        &SeedOptions {
+            reset: true,
+            now: chrono::Utc::now(),
+        },
+    )
+    .await
+    .unwrap_err();
     assert!(matches!(err, spymeo_core::Error::Refused(_)), "{err:?}");
-    let users: i64 = sqlx::query_scalar("SELECT count(*) FROM users").fetch_one(&pool).await.unwrap();
+    let users: i64 = sqlx::query_scalar("SELECT count(*) FROM users")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
     assert_eq!(users, 0);
 }

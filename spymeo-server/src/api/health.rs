@@ -55,7 +55,11 @@ pub async fn health(State(state): State<AppState>) -> Response {
         version: state.inner.version,
         checks: Checks {
             database: if db_ok { "connected" } else { "disconnected" },
-            s3: if storage_ok { "accessible" } else { "inaccessible" },
+            s3: if storage_ok {
+                "accessible"
+            } else {
+                "inaccessible"
+            },
             storage: match state.storage {
                 spymeo_core::storage::Storage::Local { .. } => "local",
                 spymeo_core::storage::Storage::S3 { .. } => "s3",

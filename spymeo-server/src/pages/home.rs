@@ -28,7 +28,10 @@ pub struct HomePage {
     pub annual: String,
 }
 
-pub async fn show(State(state): State<AppState>, Extension(flashes): Extension<Flashes>) -> Result<Response> {
+pub async fn show(
+    State(state): State<AppState>,
+    Extension(flashes): Extension<Flashes>,
+) -> Result<Response> {
     let (pros, articles, partner_count) = tokio::try_join!(
         home::featured_pros(&state.pool, 6),
         home::latest_articles(&state.pool, 3),

@@ -37,12 +37,30 @@ pub struct NavItem {
 }
 
 pub const NAV: &[NavItem] = &[
-    NavItem { href: "/praticiens", label: "Praticiens" },
-    NavItem { href: "/artisans", label: "Artisans" },
-    NavItem { href: "/commercants", label: "Commerçants" },
-    NavItem { href: "/centres-de-formation", label: "Centres de formation" },
-    NavItem { href: "/blog", label: "Blog" },
-    NavItem { href: "/pass", label: "PASS" },
+    NavItem {
+        href: "/praticiens",
+        label: "Praticiens",
+    },
+    NavItem {
+        href: "/artisans",
+        label: "Artisans",
+    },
+    NavItem {
+        href: "/commercants",
+        label: "Commerçants",
+    },
+    NavItem {
+        href: "/centres-de-formation",
+        label: "Centres de formation",
+    },
+    NavItem {
+        href: "/blog",
+        label: "Blog",
+    },
+    NavItem {
+        href: "/pass",
+        label: "PASS",
+    },
 ];
 
 impl Layout {
@@ -119,7 +137,7 @@ mod tests {
         assert_eq!(euros(690), "6,90 €");
         assert_eq!(euros(6900), "69 €");
         assert_eq!(euros(0), "0 €");
-        assert_eq!(euros(123_456_78), "123\u{202f}456,78 €");
+        assert_eq!(euros(12_345_678), "123\u{202f}456,78 €");
         assert_eq!(euros(-1050), "-10,50 €");
     }
 }

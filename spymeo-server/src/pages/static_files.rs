@@ -7,8 +7,16 @@ use axum::response::{IntoResponse, Response};
 use crate::error::Error;
 
 const FILES: &[(&str, &str, &str)] = &[
-    ("spymeo.css", "text/css; charset=utf-8", include_str!("../../static/spymeo.css")),
-    ("favicon.svg", "image/svg+xml", include_str!("../../static/favicon.svg")),
+    (
+        "spymeo.css",
+        "text/css; charset=utf-8",
+        include_str!("../../static/spymeo.css"),
+    ),
+    (
+        "favicon.svg",
+        "image/svg+xml",
+        include_str!("../../static/favicon.svg"),
+    ),
 ];
 
 pub async fn serve(Path(name): Path<String>) -> Response {

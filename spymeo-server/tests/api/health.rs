@@ -51,12 +51,17 @@ async fn unreachable_storage_is_degraded_but_still_200() {
 #[tokio::test]
 async fn health_follows_the_database_down_and_back() {
     let dir = tempfile::tempdir().unwrap();
-    let cluster = DevDb::start(&Options { dir: dir.path().to_path_buf(), fast: true })
-        .await
-        .expect("private cluster");
+    let cluster = DevDb::start(&Options {
+        dir: dir.path().to_path_buf(),
+        fast: true,
+    })
+    .await
+    .expect("private cluster");
     cluster.ensure_database("spymeo").await.unwrap();
     let url = cluster.url("spymeo");
-    let pool = spymeo_core::db::connect(&url, &Default::default()).await.unwrap();
+    let pool = spymeo_core::db::connect(&url, &Default::default())
+        .await
+        .unwrap();
     spymeo_core::db::MIGRATOR.run(&pool).await.unwrap();
     let app = spawn_app_on(url, pool.clone()).await;
 
@@ -96,9 +101,19 @@ async fn api_errors_use_the_json_envelope() {
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
     let body: Value = res.json().await.unwrap();
     assert_eq!(body["error"]["code"], "NOT_FOUND");
-    assert!(body["error"]["message"].as_str().unwrap().contains("existe pas"));
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("existe pas")
+    );
 
-    let res = app.client.post(app.url("/api/health/live")).send().await.unwrap();
+    let res = app
+        .client
+        .post(app.url("/api/health/live"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::METHOD_NOT_ALLOWED);
     assert!(res.headers().contains_key("allow"));
     let body: Value = res.json().await.unwrap();

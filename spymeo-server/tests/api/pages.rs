@@ -12,11 +12,21 @@ async fn home_page_on_an_empty_database() {
     let nav: Vec<String> = select(&html, "nav.main-nav a").iter().map(text).collect();
     assert_eq!(
         nav,
-        ["Praticiens", "Artisans", "Commerçants", "Centres de formation", "Blog", "PASS"]
+        [
+            "Praticiens",
+            "Artisans",
+            "Commerçants",
+            "Centres de formation",
+            "Blog",
+            "PASS"
+        ]
     );
     assert_eq!(count(&html, ".pro-card"), 0);
     assert!(text_of(&html, ".featured .empty").contains("Aucun professionnel"));
-    let prices: Vec<String> = select(&html, ".price-card .amount").iter().map(text).collect();
+    let prices: Vec<String> = select(&html, ".price-card .amount")
+        .iter()
+        .map(text)
+        .collect();
     assert_eq!(prices, ["0 €", "6,90 €/mois", "69 €/an"]);
     assert_eq!(
         select(&html, "link[rel=canonical]")[0].value().attr("href"),
@@ -58,8 +68,17 @@ async fn home_page_shows_public_professionals_and_articles_from_the_database() {
         .iter()
         .filter_map(|a| a.value().attr("href"))
         .collect();
-    assert_eq!(links, ["/praticiens/claire-moreau", "/artisans/savonnerie-des-climats"]);
-    let titles: Vec<String> = select(&html, ".article-card .name").iter().map(text).collect();
+    assert_eq!(
+        links,
+        [
+            "/praticiens/claire-moreau",
+            "/artisans/savonnerie-des-climats"
+        ]
+    );
+    let titles: Vec<String> = select(&html, ".article-card .name")
+        .iter()
+        .map(text)
+        .collect();
     assert_eq!(titles, ["Retrouver le sommeil"]);
 }
 
@@ -111,7 +130,9 @@ async fn test_state(app: &crate::helpers::TestApp) -> spymeo_server::AppState {
 }
 
 async fn axum_body_text(res: axum::response::Response) -> String {
-    let bytes = axum::body::to_bytes(res.into_body(), usize::MAX).await.unwrap();
+    let bytes = axum::body::to_bytes(res.into_body(), usize::MAX)
+        .await
+        .unwrap();
     String::from_utf8(bytes.to_vec()).unwrap()
 }
 
@@ -122,7 +143,12 @@ async fn pages_carry_security_headers_and_static_assets_are_served() {
     let h = res.headers();
     assert_eq!(h["x-content-type-options"], "nosniff");
     assert_eq!(h["x-frame-options"], "DENY");
-    assert!(h["content-security-policy"].to_str().unwrap().contains("frame-ancestors 'none'"));
+    assert!(
+        h["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .contains("frame-ancestors 'none'")
+    );
     assert_eq!(h["referrer-policy"], "strict-origin-when-cross-origin");
     // HSTS only when deployed behind HTTPS.
     assert!(!h.contains_key("strict-transport-security"));
@@ -130,7 +156,10 @@ async fn pages_carry_security_headers_and_static_assets_are_served() {
     let css = app.get("/static/spymeo.css").await;
     assert_eq!(css.status(), StatusCode::OK);
     assert_eq!(css.headers()["content-type"], "text/css; charset=utf-8");
-    assert_eq!(app.get("/static/../Cargo.toml").await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.get("/static/../Cargo.toml").await.status(),
+        StatusCode::NOT_FOUND
+    );
 }
 
 #[tokio::test]
@@ -141,13 +170,26 @@ async fn a_flash_message_shows_once() {
         message: "Bienvenue <b>Claire</b>".into(),
     };
     let cookie = spymeo_server::middleware::flash_cookie(&flash);
-    let value = cookie.to_str().unwrap().split(';').next().unwrap().to_owned();
-    let res = app.client.get(app.url("/")).header("cookie", value).send().await.unwrap();
-    assert!(res
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .any(|c| c.to_str().unwrap().starts_with("spymeo_flash=;")));
+    let value = cookie
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    let res = app
+        .client
+        .get(app.url("/"))
+        .header("cookie", value)
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        res.headers()
+            .get_all("set-cookie")
+            .iter()
+            .any(|c| c.to_str().unwrap().starts_with("spymeo_flash=;"))
+    );
     let html = scraper::Html::parse_document(&res.text().await.unwrap());
     // Escaped, not interpreted.
     assert_eq!(text_of(&html, ".flash-success"), "Bienvenue <b>Claire</b>");
