@@ -6,8 +6,11 @@ pub mod db;
 pub mod devdb;
 pub mod domain;
 pub mod error;
+pub mod mail;
+pub mod password;
 pub mod seed;
 pub mod storage;
 pub mod testing;
+pub mod token;
 
 pub use error::{Error, Result};

@@ -56,6 +56,15 @@ pub struct Config {
     pub environment: Environment,
     pub database_url: SecretString,
     pub session_secret: SecretString,
+    /// The secret being rotated out: sessions hashed with it stay valid (and are re-keyed).
+    pub session_secret_previous: Option<SecretString>,
+    /// `SMTP_URL`; without it emails are written to the log (development only).
+    pub smtp_url: Option<SecretString>,
+    pub mail_from: String,
+    /// Take the client address from the last `X-Forwarded-For` hop (behind the ALB).
+    pub trust_proxy: bool,
+    /// Run the background jobs (email outbox, purges) in this process.
+    pub jobs: bool,
     pub storage: StorageConfig,
     pub pool: spymeo_core::db::PoolSettings,
     /// Whole-request deadline; a slow client or query gets 408 instead of a hung socket.

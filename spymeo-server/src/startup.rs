@@ -17,6 +17,7 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
+use crate::auth::session::SessionKeys;
 use crate::config::{Config, StorageConfig};
 use crate::state::{AppState, Inner};
 use crate::{middleware, routes};
@@ -39,6 +40,7 @@ pub struct Application {
     router: Router,
     state: AppState,
     shutdown_grace: Duration,
+    jobs: bool,
 }
 
 impl Application {
@@ -50,6 +52,10 @@ impl Application {
             StorageConfig::Local(dir) => spymeo_core::storage::Storage::local(dir)?,
             StorageConfig::S3 { bucket } => spymeo_core::storage::Storage::s3(bucket.clone()).await,
         };
+        let mailer = match &config.smtp_url {
+            Some(url) => spymeo_core::mail::Mailer::smtp(url, &config.mail_from)?,
+            None => spymeo_core::mail::Mailer::Log,
+        };
         let state = AppState {
             pool,
             storage,
@@ -58,6 +64,12 @@ impl Application {
                 app_url: config.app_url.clone(),
                 started_at: Instant::now(),
                 version: VERSION,
+                session_keys: SessionKeys {
+                    current: config.session_secret.clone(),
+                    previous: config.session_secret_previous.clone(),
+                },
+                mailer,
+                trust_proxy: config.trust_proxy,
             }),
         };
         let listener =
@@ -73,6 +85,7 @@ impl Application {
             router,
             state,
             shutdown_grace: config.shutdown_grace,
+            jobs: config.jobs,
         })
     }
 
@@ -94,12 +107,20 @@ impl Application {
     ) -> std::io::Result<()> {
         let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
         let (begun_tx, begun_rx) = tokio::sync::oneshot::channel::<()>();
+        let (jobs_stop, jobs_stopped) = tokio::sync::watch::channel(false);
+        if self.jobs {
+            crate::jobs::spawn(self.state.clone(), jobs_stopped);
+        }
         tokio::spawn(async move {
             shutdown.await;
+            let _ = jobs_stop.send(true);
             let _ = begun_tx.send(());
             let _ = stop_tx.send(());
         });
-        let server = axum::serve(self.listener, self.router)
+        let service = self
+            .router
+            .into_make_service_with_connect_info::<SocketAddr>();
+        let server = axum::serve(self.listener, service)
             .with_graceful_shutdown(async move {
                 let _ = stop_rx.await;
             })
@@ -151,6 +172,14 @@ pub async fn shutdown_signal() {
 pub fn app(state: AppState, config: &Config) -> Router {
     let request_id = HeaderName::from_static("x-request-id");
     routes::router()
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::auth::csrf::layer,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::auth::session::layer,
+        ))
         .layer(axum::middleware::from_fn(middleware::flashes))
         .layer(DefaultBodyLimit::max(config.body_limit))
         .layer(RequestBodyLimitLayer::new(config.body_limit))

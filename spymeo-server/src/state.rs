@@ -6,6 +6,7 @@ use std::time::Instant;
 use spymeo_core::storage::Storage;
 use sqlx::PgPool;
 
+use crate::auth::session::SessionKeys;
 use crate::config::Environment;
 
 #[derive(Clone)]
@@ -20,10 +21,18 @@ pub struct Inner {
     pub app_url: String,
     pub started_at: Instant,
     pub version: &'static str,
+    pub session_keys: SessionKeys,
+    pub mailer: spymeo_core::mail::Mailer,
+    pub trust_proxy: bool,
 }
 
 impl AppState {
     pub fn environment(&self) -> Environment {
         self.inner.environment
+    }
+
+    /// Session cookies are `Secure` wherever the site is served over HTTPS.
+    pub fn secure_cookies(&self) -> bool {
+        self.inner.environment.is_deployed()
     }
 }

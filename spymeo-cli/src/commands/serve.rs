@@ -44,6 +44,21 @@ pub struct ServerArgs {
     /// Key for session token hashes (at least 32 characters in staging/production).
     #[arg(long, env = "SESSION_SECRET", hide_env_values = true)]
     pub session_secret: Option<String>,
+    /// The session secret being rotated out (sessions made with it stay valid and are re-keyed).
+    #[arg(long, env = "SESSION_SECRET_PREVIOUS", hide_env_values = true)]
+    pub session_secret_previous: Option<String>,
+    /// SMTP server for outgoing email: smtp://user:pass@host:587?tls=required or smtps://…
+    /// (required in staging/production; in development emails go to the log).
+    #[arg(long, env = "SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<String>,
+    #[arg(long, env = "MAIL_FROM", default_value = "SPYMEO <no-reply@spymeo.fr>")]
+    pub mail_from: String,
+    /// Behind a load balancer: the client address is the last X-Forwarded-For hop.
+    #[arg(long, env = "TRUST_PROXY")]
+    pub trust_proxy: bool,
+    /// Do not run background jobs (outbox, purges) in this process.
+    #[arg(long)]
+    pub no_jobs: bool,
     /// S3 bucket for uploads (production).
     #[arg(long, env = "S3_BUCKET_NAME", conflicts_with = "storage_dir")]
     pub s3_bucket: Option<String>,
@@ -94,6 +109,16 @@ impl ServerArgs {
             // Development and tests: a random key per process; sessions do not survive a restart.
             (None, false) => SecretString::from(random_secret()),
         };
+        let smtp_url = self
+            .smtp_url
+            .clone()
+            .filter(|u| !u.is_empty())
+            .map(SecretString::from);
+        if smtp_url.is_none() && environment.is_deployed() {
+            return Err(CliError::Usage(
+                "SMTP_URL manquant (obligatoire en staging/production)".into(),
+            ));
+        }
         let storage = match (&self.s3_bucket, &self.storage_dir) {
             (Some(bucket), _) => StorageConfig::S3 {
                 bucket: bucket.clone(),
@@ -112,6 +137,15 @@ impl ServerArgs {
             environment,
             database_url,
             session_secret,
+            session_secret_previous: self
+                .session_secret_previous
+                .clone()
+                .filter(|s| !s.is_empty())
+                .map(SecretString::from),
+            smtp_url,
+            mail_from: self.mail_from.clone(),
+            trust_proxy: self.trust_proxy,
+            jobs: !self.no_jobs,
             storage,
             pool: spymeo_core::db::PoolSettings {
                 max_connections: self.pool_size.max(1),

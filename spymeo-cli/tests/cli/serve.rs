@@ -19,6 +19,7 @@ async fn serve_migrates_serves_logs_json_and_stops_on_sigterm() {
         .env("DATABASE_URL", &url)
         .env("APP_ENV", "staging")
         .env("SESSION_SECRET", "0123456789abcdef0123456789abcdef")
+        .env("SMTP_URL", "smtp://127.0.0.1:1")
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()

@@ -1,9 +1,13 @@
 //! Database access: the pool, the embedded migrations, and one module per aggregate.
 //! Queries live here rather than in handlers so the CLI and the seed reuse them.
 
+pub mod accounts;
 pub mod health;
 pub mod home;
 pub mod migrate;
+pub mod outbox;
+pub mod rate_limit;
+pub mod sessions;
 
 use std::time::Duration;
 

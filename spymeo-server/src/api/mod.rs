@@ -1,3 +1,4 @@
 //! JSON API handlers, one module per area.
 
+pub mod auth;
 pub mod health;

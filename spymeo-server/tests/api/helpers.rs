@@ -14,6 +14,7 @@ pub struct TestApp {
     pub addr: SocketAddr,
     pub client: reqwest::Client,
     pub pool: PgPool,
+    pub state: spymeo_server::AppState,
     pub files: tempfile::TempDir,
     _stop: tokio::sync::oneshot::Sender<()>,
 }
@@ -25,6 +26,11 @@ pub fn test_config(database_url: SecretString, files: &std::path::Path) -> Confi
         environment: Environment::Test,
         database_url,
         session_secret: SecretString::from("test-secret-test-secret-test-secret!".to_owned()),
+        session_secret_previous: None,
+        smtp_url: None,
+        mail_from: "SPYMEO <no-reply@spymeo.test>".into(),
+        trust_proxy: false,
+        jobs: false,
         storage: StorageConfig::Local(files.to_path_buf()),
         pool: spymeo_core::db::PoolSettings {
             max_connections: 5,
@@ -50,6 +56,7 @@ pub async fn spawn_app_on(url: SecretString, pool: PgPool) -> TestApp {
         .await
         .expect("app builds");
     let addr = app.local_addr();
+    let state = app.state().clone();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     tokio::spawn(app.run_until(async {
         let _ = stopped.await;
@@ -58,6 +65,7 @@ pub async fn spawn_app_on(url: SecretString, pool: PgPool) -> TestApp {
         addr,
         client: client(),
         pool,
+        state,
         files,
         _stop: stop,
     }

@@ -101,7 +101,7 @@ async fn unknown_pages_get_the_french_404_page() {
 #[tokio::test]
 async fn error_pages_render_403_and_500() {
     let app = spawn_app().await;
-    let state = spymeo_server::AppState::clone(&test_state(&app).await);
+    let state = app.state.clone();
     for (status, heading) in [(403u16, "Accès refusé"), (500, "Une erreur est survenue")] {
         let info = spymeo_server::error::ErrorInfo {
             status: reqwest::StatusCode::from_u16(status).unwrap(),
@@ -113,19 +113,6 @@ async fn error_pages_render_403_and_500() {
         let body = axum_body_text(res).await;
         let html = scraper::Html::parse_document(&body);
         assert_eq!(text_of(&html, "h1"), heading);
-    }
-}
-
-async fn test_state(app: &crate::helpers::TestApp) -> spymeo_server::AppState {
-    spymeo_server::AppState {
-        pool: app.pool.clone(),
-        storage: spymeo_core::storage::Storage::local(app.files.path()).unwrap(),
-        inner: std::sync::Arc::new(spymeo_server::state::Inner {
-            environment: spymeo_server::config::Environment::Test,
-            app_url: "http://spymeo.test".into(),
-            started_at: std::time::Instant::now(),
-            version: "test",
-        }),
     }
 }
 
