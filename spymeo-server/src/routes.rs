@@ -4,7 +4,7 @@
 
 use axum::Router;
 use axum::http::Method;
-use axum::routing::{MethodRouter, get};
+use axum::routing::{MethodRouter, delete, get, post, put};
 
 use crate::auth::Access;
 use crate::state::AppState;
@@ -53,14 +53,79 @@ impl Group {
     fn get(self, path: &'static str, handler: MethodRouter<AppState>) -> Self {
         self.route(&[Method::GET], path, handler)
     }
+
+    fn post(self, path: &'static str, handler: MethodRouter<AppState>) -> Self {
+        self.route(&[Method::POST], path, handler)
+    }
+
+    /// A form page: GET shows it, POST submits it.
+    fn form(self, path: &'static str, handler: MethodRouter<AppState>) -> Self {
+        self.route(&[Method::GET, Method::POST], path, handler)
+    }
 }
 
 fn groups() -> Vec<Group> {
+    use api::account;
+    use api::auth as a;
+    use pages::auth as p;
     vec![
         Group::new(Access::Public)
             .get("/", get(pages::home::show))
             .get("/api/health", get(api::health::health))
-            .get("/api/health/live", get(api::health::live)),
+            .get("/api/health/live", get(api::health::live))
+            .post("/api/auth/reset-password", post(a::reset_password_api))
+            .post("/api/auth/verify-email", post(a::verify_email_api))
+            .form(
+                "/auth/reset-password",
+                get(p::new_password_form).post(p::new_password_submit),
+            )
+            .get("/auth/verifier-email", get(p::verify_email))
+            .get(
+                "/auth/forgot-password",
+                get(|| async { axum::response::Redirect::permanent("/auth/reset") }),
+            )
+            .get(
+                "/media/avatars/{user}/{file}",
+                get(pages::static_files::avatar),
+            ),
+        Group::new(Access::Anonymous)
+            .post("/api/auth/signup", post(a::signup_api))
+            .post("/api/auth/register", post(a::signup_api))
+            .post("/api/auth/login", post(a::login_api))
+            .post("/api/auth/forgot-password", post(a::forgot_password_api))
+            .form("/auth/login", get(p::login_form).post(p::login_submit))
+            .form("/auth/signup", get(p::signup_form).post(p::signup_submit))
+            .form("/auth/reset", get(p::reset_form).post(p::reset_submit)),
+        Group::new(Access::Account)
+            .post("/api/auth/logout", post(a::logout_api))
+            .post("/auth/logout", post(p::logout))
+            .route(
+                &[Method::GET, Method::PATCH],
+                "/api/account/me",
+                get(account::me).patch(account::update_me),
+            )
+            .get("/api/user/me", get(account::me))
+            .post("/api/account/password", post(account::password))
+            .route(
+                &[Method::POST, Method::DELETE],
+                "/api/account/avatar",
+                post(account::upload_avatar).delete(account::delete_avatar),
+            )
+            .route(
+                &[Method::PUT],
+                "/api/account/email-preferences",
+                put(account::email_preferences),
+            )
+            .get("/api/account/billing", get(account::billing))
+            .route(
+                &[Method::DELETE],
+                "/api/account/delete",
+                delete(account::delete),
+            )
+            .route(&[Method::DELETE], "/api/account", delete(account::delete)),
+        Group::new(Access::Member).get("/user/tableau-de-bord", get(pages::dashboards::member)),
+        Group::new(Access::Pro).get("/pro/dashboard", get(pages::dashboards::pro)),
+        Group::new(Access::Admin).get("/admin", get(pages::dashboards::admin)),
     ]
 }
 

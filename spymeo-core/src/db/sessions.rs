@@ -68,7 +68,9 @@ pub async fn find(
                ps.status::text AS pass_status, ps.plan::text AS pass_plan,
                s.token_hash, s.expires_at
           FROM sessions s
+          -- A suspended or rejected account has no valid session, even if a row survived.
           JOIN users u ON u.id = s.user_id AND u.deleted_at IS NULL
+                      AND u.status NOT IN ('SUSPENDED', 'REJECTED')
           LEFT JOIN profiles p ON p.user_id = u.id
           LEFT JOIN pass_subscriptions ps ON ps.user_id = u.id
          WHERE s.token_hash = ANY($1) AND s.expires_at > $2

@@ -1,4 +1,5 @@
 //! JSON API handlers, one module per area.
 
+pub mod account;
 pub mod auth;
 pub mod health;

@@ -2,15 +2,13 @@
 //! pitch — all from the database.
 
 use askama::Template;
-use axum::Extension;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use spymeo_core::db::home::{self, ArticleCard, FeaturedPro};
 
-use super::{Layout, euros, render};
+use super::{Ctx, Layout, euros, render};
 use crate::error::Result;
-use crate::middleware::Flashes;
 use crate::state::AppState;
 
 /// PASS prices (DOMAIN.md §7.2), in cents.
@@ -28,24 +26,19 @@ pub struct HomePage {
     pub annual: String,
 }
 
-pub async fn show(
-    State(state): State<AppState>,
-    Extension(flashes): Extension<Flashes>,
-) -> Result<Response> {
+pub async fn show(State(state): State<AppState>, ctx: Ctx) -> Result<Response> {
     let (pros, articles, partner_count) = tokio::try_join!(
         home::featured_pros(&state.pool, 6),
         home::latest_articles(&state.pool, 3),
         home::active_partner_count(&state.pool),
     )?;
     let page = HomePage {
-        layout: Layout::new(
+        layout: ctx.layout(
             &state,
-            "/",
             "SPYMEO — praticiens du bien-être, artisans et commerçants près de chez vous",
             "Trouvez un praticien du bien-être, un artisan, un commerçant ou un centre de formation \
              près de chez vous, et profitez des avantages du PASS SPYMEO.",
-        )
-        .with_flashes(flashes),
+        ),
         pros,
         articles,
         partner_count,

@@ -1,6 +1,8 @@
 //! Server-rendered French pages. Each handler sits next to its askama template struct;
 //! every template extends `base.html` through the shared [`Layout`].
 
+pub mod auth;
+pub mod dashboards;
 pub mod errors;
 pub mod home;
 pub mod static_files;
@@ -10,6 +12,10 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+
+use crate::auth::{CurrentUser, MaybeUser};
 use crate::error::Error;
 use crate::middleware::Flashes;
 use crate::state::AppState;
@@ -21,7 +27,8 @@ pub struct Flash {
     pub message: String,
 }
 
-/// What `base.html` needs: head metadata, the current path (active menu entry) and flashes.
+/// What `base.html` needs: head metadata, the current path (active menu entry), flashes and
+/// who is logged in.
 #[derive(Debug, Clone)]
 pub struct Layout {
     pub title: String,
@@ -29,6 +36,59 @@ pub struct Layout {
     pub canonical: String,
     pub path: String,
     pub flashes: Vec<Flash>,
+    pub user: Option<UserBadge>,
+}
+
+/// The header's account menu.
+#[derive(Debug, Clone)]
+pub struct UserBadge {
+    pub name: String,
+    pub home: &'static str,
+    pub account: &'static str,
+}
+
+/// Everything a page handler needs from the request to build its [`Layout`].
+#[derive(Debug, Clone)]
+pub struct Ctx {
+    pub user: Option<CurrentUser>,
+    pub flashes: Flashes,
+    pub path: String,
+}
+
+impl Ctx {
+    pub fn layout(&self, state: &AppState, title: &str, description: &str) -> Layout {
+        let mut layout = Layout::new(state, &self.path, title, description);
+        layout.flashes = self.flashes.0.clone();
+        layout.user = self.user.as_ref().map(|u| UserBadge {
+            name: u.display_name(),
+            home: u.role.home(),
+            account: if u.role.is_pro() {
+                "/pro/compte"
+            } else {
+                "/compte"
+            },
+        });
+        layout
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Ctx {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Ctx {
+            user: parts
+                .extensions
+                .get::<MaybeUser>()
+                .and_then(|m| m.0.clone()),
+            flashes: parts
+                .extensions
+                .get::<Flashes>()
+                .cloned()
+                .unwrap_or_default(),
+            path: parts.uri.path().to_owned(),
+        })
+    }
 }
 
 pub struct NavItem {
@@ -75,12 +135,8 @@ impl Layout {
             canonical: format!("{}{path}", state.inner.app_url.trim_end_matches('/')),
             path: path.to_owned(),
             flashes: Vec::new(),
+            user: None,
         }
-    }
-
-    pub fn with_flashes(mut self, flashes: Flashes) -> Self {
-        self.flashes = flashes.0;
-        self
     }
 
     pub fn nav(&self) -> &'static [NavItem] {

@@ -33,3 +33,29 @@ pub async fn serve(Path(name): Path<String>) -> Response {
         None => Error::not_found().into_response(),
     }
 }
+
+/// Public uploads: avatars only. Other stored files (client documents, applications) are
+/// private and served by their own authorised routes.
+pub async fn avatar(
+    axum::extract::State(state): axum::extract::State<crate::state::AppState>,
+    Path((user, file)): Path<(uuid::Uuid, String)>,
+) -> Response {
+    let content_type = match file.rsplit_once('.').map(|(_, ext)| ext) {
+        Some("jpg") => "image/jpeg",
+        Some("png") => "image/png",
+        Some("webp") => "image/webp",
+        _ => return Error::not_found().into_response(),
+    };
+    match state.storage.get(&format!("avatars/{user}/{file}")).await {
+        Ok(bytes) => (
+            [
+                (header::CONTENT_TYPE, content_type),
+                // Each upload gets a new name, so a stored avatar never changes.
+                (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Err(e) => Error::from(e).into_response(),
+    }
+}

@@ -1,6 +1,8 @@
 //! Integration tests of the server over real HTTP, against a real PostgreSQL.
 //! One binary for the crate (faster to link); one module per area.
 
+mod access;
+mod auth;
 mod health;
 mod helpers;
 mod pages;
