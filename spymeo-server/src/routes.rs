@@ -64,6 +64,20 @@ impl Group {
     }
 }
 
+/// The account pages: the same handlers at `/compte` (every account) and `/pro/compte`.
+macro_rules! account_pages {
+    ($group:expr, $base:literal) => {{
+        use pages::account as acc;
+        $group
+            .get($base, get(acc::show))
+            .post(concat!($base, "/profil"), post(acc::profile))
+            .post(concat!($base, "/mot-de-passe"), post(acc::password))
+            .post(concat!($base, "/preferences"), post(acc::preferences))
+            .post(concat!($base, "/avatar"), post(acc::avatar))
+            .post(concat!($base, "/supprimer"), post(acc::delete))
+    }};
+}
+
 fn groups() -> Vec<Group> {
     use api::account;
     use api::auth as a;
@@ -123,8 +137,10 @@ fn groups() -> Vec<Group> {
                 delete(account::delete),
             )
             .route(&[Method::DELETE], "/api/account", delete(account::delete)),
+        account_pages!(Group::new(Access::Account), "/compte"),
         Group::new(Access::Member).get("/user/tableau-de-bord", get(pages::dashboards::member)),
-        Group::new(Access::Pro).get("/pro/dashboard", get(pages::dashboards::pro)),
+        account_pages!(Group::new(Access::Pro), "/pro/compte")
+            .get("/pro/dashboard", get(pages::dashboards::pro)),
         Group::new(Access::Admin).get("/admin", get(pages::dashboards::admin)),
     ]
 }

@@ -26,7 +26,7 @@ pub struct FormErrors {
 }
 
 impl FormErrors {
-    fn from_error(e: &Error) -> Self {
+    pub fn from_error(e: &Error) -> Self {
         FormErrors {
             message: Some(e.message.to_string()),
             fields: e.fields.iter().map(|(k, v)| (*k, v.to_string())).collect(),

@@ -1,6 +1,7 @@
 //! Server-rendered French pages. Each handler sits next to its askama template struct;
 //! every template extends `base.html` through the shared [`Layout`].
 
+pub mod account;
 pub mod auth;
 pub mod dashboards;
 pub mod errors;
