@@ -33,6 +33,8 @@ enum Command {
     Migrate(commands::migrate::Args),
     Seed(commands::seed::Args),
     Healthcheck(commands::healthcheck::Args),
+    /// Account administration (create-admin).
+    Users(commands::users::Args),
 }
 
 fn main() -> ExitCode {
@@ -51,6 +53,7 @@ fn main() -> ExitCode {
             Command::Migrate(args) => commands::migrate::run(args).await,
             Command::Seed(args) => commands::seed::run(args).await,
             Command::Healthcheck(args) => commands::healthcheck::run(args).await,
+            Command::Users(args) => commands::users::run(args).await,
         }
     });
     // Background work (pool connections, AWS clients) must not keep a finished command alive.

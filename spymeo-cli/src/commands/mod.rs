@@ -5,6 +5,7 @@ pub mod healthcheck;
 pub mod migrate;
 pub mod seed;
 pub mod serve;
+pub mod users;
 
 use std::time::Duration;
 

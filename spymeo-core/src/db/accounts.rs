@@ -471,3 +471,25 @@ pub async fn delete_account(
         .await?;
     Ok(Deletion::Soft)
 }
+
+/// Creates an ADMIN account (the bootstrap of a new environment).
+pub async fn create_admin(
+    conn: &mut PgConnection,
+    email: &str,
+    password_hash: &str,
+    first_name: Option<&str>,
+    last_name: Option<&str>,
+) -> Result<Uuid> {
+    let id: Uuid = sqlx::query_scalar(
+        "INSERT INTO users (email, password_hash, role, status, first_name, last_name, email_verified_at)
+         VALUES ($1, $2, 'ADMIN', 'ACTIVE', $3, $4, now()) RETURNING id",
+    )
+    .bind(email)
+    .bind(password_hash)
+    .bind(first_name)
+    .bind(last_name)
+    .fetch_one(&mut *conn)
+    .await?;
+    sqlx::query("INSERT INTO profiles (user_id) VALUES ($1)").bind(id).execute(conn).await?;
+    Ok(id)
+}

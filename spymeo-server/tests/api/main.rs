@@ -3,6 +3,7 @@
 
 mod access;
 mod auth;
+mod email;
 mod health;
 mod helpers;
 mod pages;
