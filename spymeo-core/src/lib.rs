@@ -9,6 +9,7 @@ pub mod error;
 pub mod mail;
 pub mod password;
 pub mod seed;
+pub mod slug;
 pub mod storage;
 pub mod testing;
 pub mod token;

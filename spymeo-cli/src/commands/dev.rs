@@ -119,7 +119,7 @@ async fn serve(args: &Args, cluster: Option<&DevDb>) -> Result<()> {
         storage_dir: Some(args.dir.join("files")),
         pool_size: 10,
         request_timeout_secs: 30,
-        body_limit_mib: 25,
+        body_limit_mib: 45,
         shutdown_grace_secs: 5,
         log_format: "text".into(),
     };

@@ -71,7 +71,7 @@ pub struct ServerArgs {
     #[arg(long, default_value_t = 30, value_name = "SECS")]
     pub request_timeout_secs: u64,
     /// Largest request body, uploads included.
-    #[arg(long, default_value_t = 25, value_name = "MIB")]
+    #[arg(long, default_value_t = 45, value_name = "MIB")]
     pub body_limit_mib: usize,
     /// Time in-flight requests get after SIGTERM (keep below the ECS stopTimeout).
     #[arg(

@@ -46,26 +46,34 @@ pub async fn run(args: Args) -> Result<()> {
 }
 
 fn valid_email(email: &str) -> bool {
-    email.split_once('@').is_some_and(|(l, d)| !l.is_empty() && d.contains('.') && !d.ends_with('.'))
+    email
+        .split_once('@')
+        .is_some_and(|(l, d)| !l.is_empty() && d.contains('.') && !d.ends_with('.'))
         && !email.chars().any(char::is_whitespace)
 }
 
 fn read_password() -> Result<String> {
     let password = if std::io::stdin().is_terminal() {
-        let first = rpassword::prompt_password("Mot de passe : ").map_err(|e| CliError::Other(e.to_string()))?;
-        let again = rpassword::prompt_password("Confirmez : ").map_err(|e| CliError::Other(e.to_string()))?;
+        let first = rpassword::prompt_password("Mot de passe : ")
+            .map_err(|e| CliError::Other(e.to_string()))?;
+        let again = rpassword::prompt_password("Confirmez : ")
+            .map_err(|e| CliError::Other(e.to_string()))?;
         if first != again {
             return Err(CliError::Usage("les deux mots de passe diffèrent".into()));
         }
         first
     } else {
         let mut s = String::new();
-        std::io::stdin().read_to_string(&mut s).map_err(|e| CliError::Other(e.to_string()))?;
+        std::io::stdin()
+            .read_to_string(&mut s)
+            .map_err(|e| CliError::Other(e.to_string()))?;
         s.trim_end_matches(['\n', '\r']).to_owned()
     };
     // Admin accounts get a stricter floor than members' 8 characters.
     if password.chars().count() < 12 || !password.chars().any(|c| c.is_ascii_digit()) {
-        return Err(CliError::Usage("mot de passe trop faible: 12 caractères minimum dont un chiffre".into()));
+        return Err(CliError::Usage(
+            "mot de passe trop faible: 12 caractères minimum dont un chiffre".into(),
+        ));
     }
     Ok(password)
 }
@@ -86,14 +94,24 @@ async fn create_admin(args: CreateAdmin) -> Result<()> {
         .map_err(|e| CliError::Other(e.to_string()))??;
     let pool = spymeo_core::db::connect(&url, &Default::default())
         .await
-        .map_err(|e| CliError::Other(format!("connexion à la base impossible: {}", db_cause(&e))))?;
-    let mut tx = pool.begin().await.map_err(spymeo_core::Error::from)?;
-    let id = spymeo_core::db::accounts::create_admin(&mut tx, &email, &hash, args.first_name.as_deref(), args.last_name.as_deref())
-        .await
-        .map_err(|e| match e.constraint() {
-            Some(c) if c.contains("email") => CliError::Other(format!("un compte existe déjà pour {email}")),
-            _ => CliError::Core(e),
+        .map_err(|e| {
+            CliError::Other(format!("connexion à la base impossible: {}", db_cause(&e)))
         })?;
+    let mut tx = pool.begin().await.map_err(spymeo_core::Error::from)?;
+    let id = spymeo_core::db::accounts::create_admin(
+        &mut tx,
+        &email,
+        &hash,
+        args.first_name.as_deref(),
+        args.last_name.as_deref(),
+    )
+    .await
+    .map_err(|e| match e.constraint() {
+        Some(c) if c.contains("email") => {
+            CliError::Other(format!("un compte existe déjà pour {email}"))
+        }
+        _ => CliError::Core(e),
+    })?;
     tx.commit().await.map_err(spymeo_core::Error::from)?;
     println!("administrateur créé : {email} ({id})");
     Ok(())

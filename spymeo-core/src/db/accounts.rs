@@ -490,6 +490,9 @@ pub async fn create_admin(
     .bind(last_name)
     .fetch_one(&mut *conn)
     .await?;
-    sqlx::query("INSERT INTO profiles (user_id) VALUES ($1)").bind(id).execute(conn).await?;
+    sqlx::query("INSERT INTO profiles (user_id) VALUES ($1)")
+        .bind(id)
+        .execute(conn)
+        .await?;
     Ok(id)
 }

@@ -2,6 +2,7 @@
 //! Queries live here rather than in handlers so the CLI and the seed reuse them.
 
 pub mod accounts;
+pub mod applications;
 pub mod dashboards;
 pub mod health;
 pub mod home;

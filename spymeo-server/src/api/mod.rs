@@ -3,3 +3,4 @@
 pub mod account;
 pub mod auth;
 pub mod health;
+pub mod register_pro;

@@ -1,0 +1,269 @@
+//! `POST /api/auth/register-pro` (DOMAIN.md §6.2, §7.7): a professional's application with its
+//! documents. The files go to the blob store first; the account, profile, application and
+//! document rows are then written in one transaction, and the files are removed again if it
+//! fails, so nothing is half-written.
+
+use axum::Json;
+use axum::extract::{Multipart, State};
+use axum::http::StatusCode;
+use serde::Deserialize;
+use serde_json::{Value, json};
+use spymeo_core::db::applications::{self, DocSlot, NewPro, ProRole, StoredDoc};
+use spymeo_core::mail::Email;
+
+use crate::error::{Error, Result};
+use crate::state::AppState;
+use crate::validate::{self, Fields};
+
+pub const DOCUMENT_MAX_BYTES: usize = 10 * 1024 * 1024;
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ProData {
+    #[serde(default)]
+    pub role: String,
+    #[serde(default)]
+    pub first_name: String,
+    #[serde(default)]
+    pub last_name: String,
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub password: String,
+    #[serde(default)]
+    pub public_name: String,
+    #[serde(default)]
+    pub discipline: String,
+    #[serde(default)]
+    pub city: String,
+    #[serde(default)]
+    pub postal_code: String,
+    pub siret: Option<String>,
+    pub experience_years: Option<i16>,
+    pub ethics: Option<String>,
+}
+
+/// An uploaded application, read from the multipart body.
+pub struct Upload {
+    pub data: Option<ProData>,
+    pub files: Vec<(DocSlot, Vec<u8>)>,
+}
+
+fn bad(message: &'static str) -> Error {
+    Error::new(StatusCode::BAD_REQUEST, "VALIDATION_FAILED", message)
+}
+
+/// Reads `data` (JSON) or the form's plain fields, and the four optional files.
+pub async fn read(mut multipart: Multipart) -> Result<Upload> {
+    let mut upload = Upload {
+        data: None,
+        files: Vec::new(),
+    };
+    let mut plain = serde_json::Map::new();
+    while let Some(mut field) = multipart
+        .next_field()
+        .await
+        .map_err(|_| bad("Envoi invalide"))?
+    {
+        let name = field.name().unwrap_or_default().to_owned();
+        if let Some(slot) = DocSlot::ALL.into_iter().find(|s| s.field() == name) {
+            let mut bytes = Vec::new();
+            while let Some(chunk) = field.chunk().await.map_err(|_| bad("Envoi invalide"))? {
+                if bytes.len() + chunk.len() > DOCUMENT_MAX_BYTES {
+                    return Err(Error::new(
+                        StatusCode::PAYLOAD_TOO_LARGE,
+                        "PAYLOAD_TOO_LARGE",
+                        "Chaque document doit faire 10 Mo au maximum",
+                    ));
+                }
+                bytes.extend_from_slice(&chunk);
+            }
+            // A file input left empty in a browser form still sends an empty part.
+            if !bytes.is_empty() {
+                upload.files.push((slot, bytes));
+            }
+        } else {
+            let text = field.text().await.map_err(|_| bad("Envoi invalide"))?;
+            if name == "data" {
+                upload.data = Some(
+                    serde_json::from_str(&text).map_err(|_| bad("Champ data: JSON invalide"))?,
+                );
+            } else if !text.is_empty() {
+                let value = if name == "experienceYears" {
+                    text.trim()
+                        .parse::<i64>()
+                        .map(Value::from)
+                        .unwrap_or(Value::String(text))
+                } else {
+                    Value::String(text)
+                };
+                plain.insert(name, value);
+            }
+        }
+    }
+    if upload.data.is_none() && !plain.is_empty() {
+        upload.data = Some(
+            serde_json::from_value(Value::Object(plain)).map_err(|_| bad("Formulaire invalide"))?,
+        );
+    }
+    Ok(upload)
+}
+
+/// Validates, stores the files, writes the application; returns the new user's id.
+pub async fn register(state: &AppState, upload: Upload) -> Result<uuid::Uuid> {
+    let data = upload.data.ok_or_else(|| bad("Le formulaire est vide"))?;
+    let mut f = Fields::default();
+    let role = ProRole::parse(&data.role);
+    if role.is_none() {
+        f.add("role", "Choisissez votre activité");
+    }
+    let first_name = f.name("firstName", &data.first_name);
+    let last_name = f.name("lastName", &data.last_name);
+    let email = f.email("email", &data.email);
+    f.password("password", &data.password);
+    let public_name = data.public_name.trim().to_owned();
+    if public_name.is_empty() || public_name.chars().count() > 120 {
+        f.add(
+            "publicName",
+            "Nom public obligatoire (120 caractères au maximum)",
+        );
+    }
+    let discipline = data.discipline.trim().to_owned();
+    if discipline.is_empty() || discipline.chars().count() > 200 {
+        f.add("discipline", "Indiquez votre discipline ou votre activité");
+    }
+    let city = f.name("city", &data.city);
+    let postal_code = data.postal_code.trim().to_owned();
+    if !(postal_code.len() == 5 && postal_code.bytes().all(|b| b.is_ascii_digit())) {
+        f.add("postalCode", "Code postal invalide (5 chiffres)");
+    }
+    let siret = data
+        .siret
+        .as_deref()
+        .map(|s| s.replace(' ', ""))
+        .filter(|s| !s.is_empty());
+    if let Some(s) = &siret
+        && !validate::siret_ok(s)
+    {
+        f.add("siret", "SIRET invalide (14 chiffres, clé de contrôle)");
+    }
+    if let Some(y) = data.experience_years
+        && !(0..=70).contains(&y)
+    {
+        f.add("experienceYears", "Entre 0 et 70 ans");
+    }
+    let ethics = data
+        .ethics
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned);
+    if ethics.as_deref().is_some_and(|e| e.chars().count() > 5000) {
+        f.add("ethics", "5 000 caractères au maximum");
+    }
+    let mut kinds = Vec::new();
+    for (slot, bytes) in &upload.files {
+        match validate::document_kind(bytes) {
+            Some(k) => kinds.push(k),
+            None => {
+                return Err(Error::new(
+                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                    "UNSUPPORTED_MEDIA_TYPE",
+                    format!("{} : formats acceptés PDF, JPEG, PNG", slot.title()),
+                ));
+            }
+        }
+    }
+    f.finish()?;
+    let role = role.ok_or_else(Error::internal)?;
+
+    let password_hash = validate::hash_password(data.password).await?;
+    let folder = uuid::Uuid::new_v4();
+    let mut stored = Vec::new();
+    for ((slot, bytes), (mime, ext)) in upload.files.into_iter().zip(kinds) {
+        let key = format!("applications/{folder}/{}.{ext}", slot.field());
+        let size = bytes.len() as i64;
+        if let Err(e) = state.storage.put(&key, bytes, mime).await {
+            remove(state, &stored).await;
+            return Err(e.into());
+        }
+        stored.push(StoredDoc {
+            slot,
+            storage_key: key,
+            mime_type: mime,
+            size_bytes: size,
+        });
+    }
+
+    let pro = NewPro {
+        role,
+        first_name: &first_name,
+        last_name: &last_name,
+        email: &email,
+        password_hash: &password_hash,
+        public_name: &public_name,
+        discipline: &discipline,
+        city: &city,
+        postal_code: &postal_code,
+        siret: siret.as_deref(),
+        experience_years: data.experience_years,
+        ethics: ethics.as_deref(),
+    };
+    let written = async {
+        let mut tx = state.pool.begin().await?;
+        let id = applications::register(&mut tx, &pro, &stored, chrono::Utc::now()).await?;
+        let candidate = Email {
+            to: email.clone(),
+            subject: "Votre candidature SPYMEO est bien reçue".into(),
+            body: format!(
+                "Bonjour {first_name},\n\nNous avons bien reçu votre candidature « {public_name} ». Notre équipe l'étudie sous 72 h \
+                 et vous écrira dès sa décision.\n\nL'équipe SPYMEO"
+            ),
+            template: "pro_application_received",
+        };
+        spymeo_core::db::outbox::enqueue(&mut tx, &candidate, Some(id)).await?;
+        for admin in applications::admin_emails(&mut tx).await? {
+            let notice = Email {
+                to: admin,
+                subject: format!("Nouvelle candidature pro : {public_name}"),
+                body: format!(
+                    "Nouvelle candidature {} : {public_name} ({discipline}, {city}).\nÀ examiner sur {}/admin/pros",
+                    role.as_str(),
+                    state.inner.app_url.trim_end_matches('/')
+                ),
+                template: "pro_application_admin",
+            };
+            spymeo_core::db::outbox::enqueue(&mut tx, &notice, None).await?;
+        }
+        tx.commit().await?;
+        Ok::<_, spymeo_core::Error>(id)
+    }
+    .await;
+    match written {
+        Ok(id) => Ok(id),
+        Err(e) => {
+            remove(state, &stored).await;
+            Err(e.into())
+        }
+    }
+}
+
+async fn remove(state: &AppState, stored: &[StoredDoc]) {
+    for doc in stored {
+        if let Err(e) = state.storage.delete(&doc.storage_key).await {
+            tracing::warn!(error = %e, "orphan application document not removed");
+        }
+    }
+}
+
+pub async fn register_pro(
+    State(state): State<AppState>,
+    multipart: Multipart,
+) -> Result<(StatusCode, Json<Value>)> {
+    let upload = read(multipart).await?;
+    let id = register(&state, upload).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({ "userId": id, "status": "PENDING_VALIDATION" })),
+    ))
+}
