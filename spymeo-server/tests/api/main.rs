@@ -7,3 +7,4 @@ mod email;
 mod health;
 mod helpers;
 mod pages;
+mod register_pro;
