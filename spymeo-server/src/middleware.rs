@@ -70,6 +70,9 @@ pub async fn error_bodies(State(state): State<AppState>, req: Request, next: Nex
             copy_allow(&parts.headers, &mut rebuilt);
             rebuilt
         }
+        // A page handler that rendered its own HTML for an error status (a form shown again
+        // with its messages) has said what it meant.
+        (false, _) if is_html(&res) => res,
         (false, info) => {
             let info = info.unwrap_or_else(|| {
                 let e = from_status(status);
@@ -85,6 +88,12 @@ pub async fn error_bodies(State(state): State<AppState>, req: Request, next: Nex
             page
         }
     }
+}
+
+fn is_html(res: &Response) -> bool {
+    res.headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"text/html"))
 }
 
 fn copy_allow(from: &axum::http::HeaderMap, to: &mut Response) {

@@ -101,6 +101,42 @@ fn groups() -> Vec<Group> {
             .get(
                 "/media/avatars/{user}/{file}",
                 get(pages::static_files::avatar),
+            )
+            .post(
+                "/api/auth/register-pro",
+                post(api::register_pro::register_pro),
+            )
+            .post(
+                "/api/auth/register-artisan",
+                post(api::register_pro::register_pro),
+            )
+            .post(
+                "/api/auth/register-commercant",
+                post(api::register_pro::register_pro),
+            )
+            .post(
+                "/api/auth/register-merchant",
+                post(api::register_pro::register_pro),
+            )
+            .post(
+                "/api/auth/register-center",
+                post(api::register_pro::register_pro),
+            )
+            .form(
+                "/devenir-membre-pro",
+                get(pages::register_pro::offer).post(pages::register_pro::submit),
+            )
+            .get(
+                "/praticiens/devenir-membre",
+                get(pages::register_pro::offer),
+            )
+            .get(
+                "/commercants-artisans/devenir-membre",
+                get(pages::register_pro::offer),
+            )
+            .get(
+                "/centres-de-formation/devenir-membre",
+                get(pages::register_pro::offer),
             ),
         Group::new(Access::Anonymous)
             .post("/api/auth/signup", post(a::signup_api))

@@ -149,8 +149,14 @@ pub async fn add_antecedents(
     if items.is_empty() {
         return Ok(0);
     }
-    if items.iter().any(|a| a.label.trim().is_empty() || a.label.chars().count() > 200) {
-        return Err(Error::field("label", "libellé requis (200 caractères au plus)"));
+    if items
+        .iter()
+        .any(|a| a.label.trim().is_empty() || a.label.chars().count() > 200)
+    {
+        return Err(Error::field(
+            "label",
+            "libellé requis (200 caractères au plus)",
+        ));
     }
     let categories: Vec<&str> = items.iter().map(|a| a.category.as_str()).collect();
     let labels: Vec<&str> = items.iter().map(|a| a.label.trim()).collect();
@@ -195,7 +201,10 @@ pub async fn create_consultation(
     now: DateTime<Utc>,
 ) -> Result<Uuid> {
     if c.motif.trim().is_empty() || c.motif.chars().count() > 200 {
-        return Err(Error::field("motif", "motif requis (200 caractères au plus)"));
+        return Err(Error::field(
+            "motif",
+            "motif requis (200 caractères au plus)",
+        ));
     }
     sqlx::query_scalar(
         "INSERT INTO consultations (practitioner_id, client_id, appointment_id, occurred_at, motif, notes,

@@ -2,14 +2,21 @@
 //! Queries live here rather than in handlers so the CLI and the seed reuse them.
 
 pub mod accounts;
+pub mod agenda;
 pub mod applications;
+pub mod clients;
 pub mod dashboards;
 pub mod health;
 pub mod home;
 pub mod migrate;
+pub mod notifications;
 pub mod outbox;
+pub mod precompta;
+pub mod pros;
 pub mod rate_limit;
 pub mod sessions;
+pub mod support;
+pub mod users;
 
 use std::time::Duration;
 

@@ -59,7 +59,11 @@ pub async fn mark_read(
 }
 
 /// `POST /api/notifications/read-all`: every notification created up to `now`.
-pub async fn mark_all_read(conn: &mut PgConnection, user_id: Uuid, now: DateTime<Utc>) -> Result<u64> {
+pub async fn mark_all_read(
+    conn: &mut PgConnection,
+    user_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<u64> {
     Ok(sqlx::query(
         "UPDATE notifications SET read_at = $2 WHERE user_id = $1 AND read_at IS NULL AND created_at <= $2",
     )

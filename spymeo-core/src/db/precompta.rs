@@ -13,7 +13,11 @@ pub const FRANCHISE_NOTE: &str = "TVA non applicable, art. 293 B du CGI";
 
 /// Creates the default configuration of a new pro. Micro-entreprise ceilings depend on the
 /// activity (K1): sale of goods for merchants, services for the others.
-pub async fn create_default_config(conn: &mut PgConnection, owner_user_id: Uuid, role: Role) -> Result<()> {
+pub async fn create_default_config(
+    conn: &mut PgConnection,
+    owner_user_id: Uuid,
+    role: Role,
+) -> Result<()> {
     let (revenue, vat_franchise): (i64, i64) = match role {
         Role::Commercant => (18_870_000, 8_500_000),
         _ => (7_770_000, 3_750_000),
@@ -72,7 +76,11 @@ pub struct TaxSettings {
     pub bank_name: Option<String>,
 }
 
-pub async fn set_tax_settings(conn: &mut PgConnection, owner_user_id: Uuid, s: &TaxSettings) -> Result<()> {
+pub async fn set_tax_settings(
+    conn: &mut PgConnection,
+    owner_user_id: Uuid,
+    s: &TaxSettings,
+) -> Result<()> {
     crate::domain::money::check_vat_rate(s.default_vat_rate_bp)?;
     if s.vat_scheme == VatScheme::Franchise && s.default_vat_rate_bp != 0 {
         return Err(Error::field(
@@ -129,7 +137,8 @@ pub(crate) async fn derive(conn: &mut PgConnection, d: &Derived<'_>) -> Result<(
         PrecomptaSource::Enrollment => "enrollment_id",
         PrecomptaSource::Manual => return Err(Error::validation("écriture manuelle non dérivée")),
     };
-    let amount = i32::try_from(d.amount_ttc_cents).map_err(|_| Error::validation("montant trop élevé"))?;
+    let amount =
+        i32::try_from(d.amount_ttc_cents).map_err(|_| Error::validation("montant trop élevé"))?;
     let vat = i32::try_from(d.vat_cents).map_err(|_| Error::validation("montant trop élevé"))?;
     sqlx::query(&format!(
         "INSERT INTO precompta_entries (owner_user_id, entry_date, type, source, {column}, label, counterparty,
@@ -182,7 +191,10 @@ pub async fn add_manual_entry(
 ) -> Result<Uuid> {
     let amount = match e.kind {
         PrecomptaType::Expense | PrecomptaType::Sale if e.amount_ttc_cents <= 0 => {
-            return Err(Error::field("amountTtcCents", "le montant doit être positif"));
+            return Err(Error::field(
+                "amountTtcCents",
+                "le montant doit être positif",
+            ));
         }
         PrecomptaType::Expense => -e.amount_ttc_cents,
         PrecomptaType::Sale => e.amount_ttc_cents,
@@ -191,11 +203,17 @@ pub async fn add_manual_entry(
         }
         PrecomptaType::Adjustment => e.amount_ttc_cents,
         PrecomptaType::Refund => {
-            return Err(Error::field("type", "un remboursement passe par un avoir ou une commande"));
+            return Err(Error::field(
+                "type",
+                "un remboursement passe par un avoir ou une commande",
+            ));
         }
     };
     if e.kind == PrecomptaType::Sale && e.payment_method.is_none() {
-        return Err(Error::field("paymentMethod", "mode de règlement requis pour une recette"));
+        return Err(Error::field(
+            "paymentMethod",
+            "mode de règlement requis pour une recette",
+        ));
     }
     if e.label.trim().is_empty() {
         return Err(Error::field("label", "libellé requis"));

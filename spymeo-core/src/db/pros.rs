@@ -126,7 +126,10 @@ impl ProfileExtra {
 fn check_profile(p: &ProfileInput) -> Result<()> {
     let name = p.public_name.trim();
     if name.is_empty() || name.chars().count() > 120 {
-        return Err(Error::field("publicName", "nom public requis (120 caractères au plus)"));
+        return Err(Error::field(
+            "publicName",
+            "nom public requis (120 caractères au plus)",
+        ));
     }
     if let Some(s) = &p.siret {
         if !crate::domain::siret::is_valid(s) {
@@ -205,23 +208,27 @@ pub async fn create_profile(
             category,
             ships_orders,
         } => {
-            sqlx::query("UPDATE merchant_profiles SET category = $2, ships_orders = $3 WHERE id = $1")
-                .bind(id)
-                .bind(category)
-                .bind(ships_orders)
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query(
+                "UPDATE merchant_profiles SET category = $2, ships_orders = $3 WHERE id = $1",
+            )
+            .bind(id)
+            .bind(category)
+            .bind(ships_orders)
+            .execute(&mut *tx)
+            .await?;
         }
         ProfileExtra::Center {
             qualiopi_certified,
             nda_number,
         } => {
-            sqlx::query("UPDATE center_profiles SET qualiopi_certified = $2, nda_number = $3 WHERE id = $1")
-                .bind(id)
-                .bind(qualiopi_certified)
-                .bind(nda_number)
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query(
+                "UPDATE center_profiles SET qualiopi_certified = $2, nda_number = $3 WHERE id = $1",
+            )
+            .bind(id)
+            .bind(qualiopi_certified)
+            .bind(nda_number)
+            .execute(&mut *tx)
+            .await?;
         }
     }
     crate::db::precompta::create_default_config(&mut tx, user_id, kind.role()).await?;
@@ -256,7 +263,11 @@ pub async fn create_practitioner(
 }
 
 /// Agenda settings, opening hours and the two default appointment types (§7.1).
-async fn practitioner_defaults(conn: &mut PgConnection, practitioner_id: Uuid, now: DateTime<Utc>) -> Result<()> {
+async fn practitioner_defaults(
+    conn: &mut PgConnection,
+    practitioner_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<()> {
     sqlx::query("INSERT INTO agenda_settings (practitioner_id, updated_at) VALUES ($1, $2)")
         .bind(practitioner_id)
         .bind(now)
@@ -387,7 +398,10 @@ pub async fn review_application(
         return Err(Error::NotFound);
     };
     if app_status != ApplicationStatus::Pending || user_status != UserStatus::PendingValidation {
-        return Err(Error::conflict("INVALID_STATUS", "Cette candidature a déjà été traitée"));
+        return Err(Error::conflict(
+            "INVALID_STATUS",
+            "Cette candidature a déjà été traitée",
+        ));
     }
     let (app, user, kind, title) = if approved {
         (
@@ -422,7 +436,8 @@ pub async fn review_application(
     let body = if approved {
         "Réglez votre adhésion professionnelle pour activer votre espace.".to_owned()
     } else {
-        note.unwrap_or("Votre candidature n'a pas été retenue.").to_owned()
+        note.unwrap_or("Votre candidature n'a pas été retenue.")
+            .to_owned()
     };
     notify(
         &mut tx,
@@ -443,7 +458,11 @@ pub async fn review_application(
 
 /// The pro membership payment (§7.2 "Pro membership"): PENDING_PAYMENT → ACTIVE, profile
 /// verified, membership for one year.
-pub async fn activate_membership(conn: &mut PgConnection, user_id: Uuid, now: DateTime<Utc>) -> Result<()> {
+pub async fn activate_membership(
+    conn: &mut PgConnection,
+    user_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<()> {
     let mut tx = conn.begin().await?;
     let role: Option<(Role, UserStatus)> =
         sqlx::query_as("SELECT role, status FROM users WHERE id = $1 FOR UPDATE")
@@ -454,20 +473,29 @@ pub async fn activate_membership(conn: &mut PgConnection, user_id: Uuid, now: Da
         return Err(Error::NotFound);
     };
     let Some(kind) = ProKind::from_role(role) else {
-        return Err(Error::conflict("INVALID_STATUS", "Ce compte n'est pas professionnel"));
+        return Err(Error::conflict(
+            "INVALID_STATUS",
+            "Ce compte n'est pas professionnel",
+        ));
     };
     if status != UserStatus::PendingPayment {
-        return Err(Error::conflict("INVALID_STATUS", "Aucune adhésion en attente de paiement"));
+        return Err(Error::conflict(
+            "INVALID_STATUS",
+            "Aucune adhésion en attente de paiement",
+        ));
     }
     sqlx::query("UPDATE users SET status = 'ACTIVE', pro_membership_until = $2 WHERE id = $1")
         .bind(user_id)
         .bind(now + Duration::days(365))
         .execute(&mut *tx)
         .await?;
-    sqlx::query(&format!("UPDATE {} SET verified = true WHERE user_id = $1", kind.table()))
-        .bind(user_id)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query(&format!(
+        "UPDATE {} SET verified = true WHERE user_id = $1",
+        kind.table()
+    ))
+    .bind(user_id)
+    .execute(&mut *tx)
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -495,9 +523,12 @@ pub async fn set_visibility(
 
 /// The profile id of a pro account of `kind`.
 pub async fn profile_id(conn: &mut PgConnection, kind: ProKind, user_id: Uuid) -> Result<Uuid> {
-    sqlx::query_scalar(&format!("SELECT id FROM {} WHERE user_id = $1", kind.table()))
-        .bind(user_id)
-        .fetch_optional(conn)
-        .await?
-        .ok_or(Error::NotFound)
+    sqlx::query_scalar(&format!(
+        "SELECT id FROM {} WHERE user_id = $1",
+        kind.table()
+    ))
+    .bind(user_id)
+    .fetch_optional(conn)
+    .await?
+    .ok_or(Error::NotFound)
 }

@@ -51,10 +51,9 @@ pub fn map_check(e: sqlx::Error) -> Error {
         Some("invoices_no_delete_unless_draft" | "invoice_lines_draft_only") => {
             Error::conflict("INVOICE_NOT_DRAFT", "La facture n'est plus un brouillon")
         }
-        Some("order_items_pending_only") => Error::conflict(
-            "ORDER_LOCKED",
-            "La commande ne peut plus être modifiée",
-        ),
+        Some("order_items_pending_only") => {
+            Error::conflict("ORDER_LOCKED", "La commande ne peut plus être modifiée")
+        }
         Some("precompta_derived_immutable") => Error::conflict(
             "ENTRY_LOCKED",
             "Cette écriture est générée automatiquement et ne peut pas être modifiée",

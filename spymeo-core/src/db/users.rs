@@ -4,9 +4,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{Connection as _, PgConnection};
 use uuid::Uuid;
 
+use crate::Result;
 use crate::db::support::unique_conflict;
 use crate::domain::{Role, UserStatus};
-use crate::Result;
 
 #[derive(Debug, Clone)]
 pub struct NewUser {
@@ -112,7 +112,11 @@ pub async fn set_status(conn: &mut PgConnection, user_id: Uuid, status: UserStat
     Ok(())
 }
 
-pub async fn set_admin_notes(conn: &mut PgConnection, user_id: Uuid, notes: Option<&str>) -> Result<()> {
+pub async fn set_admin_notes(
+    conn: &mut PgConnection,
+    user_id: Uuid,
+    notes: Option<&str>,
+) -> Result<()> {
     sqlx::query("UPDATE users SET admin_notes = $2 WHERE id = $1")
         .bind(user_id)
         .bind(notes)
@@ -121,7 +125,11 @@ pub async fn set_admin_notes(conn: &mut PgConnection, user_id: Uuid, notes: Opti
     Ok(())
 }
 
-pub async fn record_login(conn: &mut PgConnection, user_id: Uuid, now: DateTime<Utc>) -> Result<()> {
+pub async fn record_login(
+    conn: &mut PgConnection,
+    user_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<()> {
     sqlx::query("UPDATE users SET last_login_at = $2 WHERE id = $1")
         .bind(user_id)
         .bind(now)

@@ -172,7 +172,10 @@ mod tests {
             serde_json::to_string(&NotificationType::AppointmentBooked).unwrap(),
             "\"APPOINTMENT_BOOKED\""
         );
-        assert_eq!(OpportunityKind::InterventionB2b.as_str(), "INTERVENTION_B2B");
+        assert_eq!(
+            OpportunityKind::InterventionB2b.as_str(),
+            "INTERVENTION_B2B"
+        );
         assert!("NOPE".parse::<PassPlan>().is_err());
     }
 }

@@ -42,7 +42,11 @@ pub struct LineTotals {
     pub ttc: i32,
 }
 
-pub fn line_totals(quantity_hundredths: i64, unit_price_ht_cents: i32, vat_rate_bp: i16) -> Result<LineTotals> {
+pub fn line_totals(
+    quantity_hundredths: i64,
+    unit_price_ht_cents: i32,
+    vat_rate_bp: i16,
+) -> Result<LineTotals> {
     let ht = to_cents(div_round(
         i128::from(quantity_hundredths) * i128::from(unit_price_ht_cents),
         100,
@@ -104,19 +108,31 @@ mod tests {
     fn lines() {
         assert_eq!(
             line_totals(100, 6000, 0).unwrap(),
-            LineTotals { ht: 6000, vat: 0, ttc: 6000 }
+            LineTotals {
+                ht: 6000,
+                vat: 0,
+                ttc: 6000
+            }
         );
         // 1,5 × 33,33 € = 49,995 € → 50,00 € HT; 20 % → 10,00 €.
         assert_eq!(
             line_totals(150, 3333, 2000).unwrap(),
-            LineTotals { ht: 5000, vat: 1000, ttc: 6000 }
+            LineTotals {
+                ht: 5000,
+                vat: 1000,
+                ttc: 6000
+            }
         );
         // 5,5 % of 0,10 € = 0,0055 € → 0,01 €.
         assert_eq!(line_totals(100, 10, 550).unwrap().vat, 1);
         // Credit notes negate the quantity; rounding stays symmetric.
         assert_eq!(
             line_totals(-150, 3333, 2000).unwrap(),
-            LineTotals { ht: -5000, vat: -1000, ttc: -6000 }
+            LineTotals {
+                ht: -5000,
+                vat: -1000,
+                ttc: -6000
+            }
         );
         assert!(line_totals(i64::MAX / 1000, i32::MAX, 0).is_err());
     }

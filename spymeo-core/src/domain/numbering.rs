@@ -49,14 +49,26 @@ mod tests {
         assert_eq!(format(NumberSeries::Invoice, 2025, 42), "F-2025-0042");
         assert_eq!(format(NumberSeries::CreditNote, 2025, 3), "AV-2025-0003");
         assert_eq!(format(NumberSeries::Invoice, 2025, 12345), "F-2025-12345");
-        assert_eq!(format(NumberSeries::ArtisanOrder, 2025, 12), "CA-2025-00012");
-        assert_eq!(format(NumberSeries::MerchantOrder, 2026, 1), "CM-2026-00001");
+        assert_eq!(
+            format(NumberSeries::ArtisanOrder, 2025, 12),
+            "CA-2025-00012"
+        );
+        assert_eq!(
+            format(NumberSeries::MerchantOrder, 2026, 1),
+            "CM-2026-00001"
+        );
     }
 
     #[test]
     fn parses() {
-        assert_eq!(parse(NumberSeries::Invoice, "F-2025-0042"), Some((2025, 42)));
-        assert_eq!(parse(NumberSeries::MerchantOrder, "CM-2025-00012"), Some((2025, 12)));
+        assert_eq!(
+            parse(NumberSeries::Invoice, "F-2025-0042"),
+            Some((2025, 42))
+        );
+        assert_eq!(
+            parse(NumberSeries::MerchantOrder, "CM-2025-00012"),
+            Some((2025, 12))
+        );
         assert_eq!(parse(NumberSeries::Invoice, "AV-2025-0042"), None);
         assert_eq!(parse(NumberSeries::CreditNote, "AV-25-0042"), None);
         assert_eq!(parse(NumberSeries::Invoice, "F-2025-42"), None);

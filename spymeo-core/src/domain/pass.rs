@@ -39,7 +39,11 @@ pub fn member_role(status: Option<PassStatus>) -> Role {
 
 /// The carnet status after a payment: NOT_ELIGIBLE becomes PENDING on the first annual payment
 /// or once six months are paid; any later status is kept (it never goes back).
-pub fn carnet_after_payment(current: CarnetStatus, plan: PassPlan, months_paid: i32) -> CarnetStatus {
+pub fn carnet_after_payment(
+    current: CarnetStatus,
+    plan: PassPlan,
+    months_paid: i32,
+) -> CarnetStatus {
     match current {
         CarnetStatus::NotEligible if plan == PassPlan::Annual || months_paid >= CARNET_MONTHS => {
             CarnetStatus::Pending
@@ -65,9 +69,18 @@ mod tests {
     #[test]
     fn carnet_rule() {
         use CarnetStatus::*;
-        assert_eq!(carnet_after_payment(NotEligible, PassPlan::Annual, 12), Pending);
-        assert_eq!(carnet_after_payment(NotEligible, PassPlan::Monthly, 5), NotEligible);
-        assert_eq!(carnet_after_payment(NotEligible, PassPlan::Monthly, 6), Pending);
+        assert_eq!(
+            carnet_after_payment(NotEligible, PassPlan::Annual, 12),
+            Pending
+        );
+        assert_eq!(
+            carnet_after_payment(NotEligible, PassPlan::Monthly, 5),
+            NotEligible
+        );
+        assert_eq!(
+            carnet_after_payment(NotEligible, PassPlan::Monthly, 6),
+            Pending
+        );
         assert_eq!(carnet_after_payment(Shipped, PassPlan::Monthly, 1), Shipped);
         assert_eq!(carnet_next(Pending), Some(Processing));
         assert_eq!(carnet_next(Delivered), None);

@@ -55,7 +55,8 @@ pub struct Slot {
 
 /// The instant of local `date` + `minute` (0..=1440) in `tz`, with the DST policy above.
 pub fn local_instant(tz: Tz, date: NaiveDate, minute: i64) -> DateTime<Utc> {
-    let naive: NaiveDateTime = date.and_hms_opt(0, 0, 0).expect("midnight exists") + Duration::minutes(minute);
+    let naive: NaiveDateTime =
+        date.and_hms_opt(0, 0, 0).expect("midnight exists") + Duration::minutes(minute);
     match tz.from_local_datetime(&naive) {
         LocalResult::Single(t) => t.with_timezone(&Utc),
         LocalResult::Ambiguous(a, b) => a.with_timezone(&Utc).min(b.with_timezone(&Utc)),
@@ -63,11 +64,15 @@ pub fn local_instant(tz: Tz, date: NaiveDate, minute: i64) -> DateTime<Utc> {
             // Inside a spring-forward gap: the first minute that exists is the transition
             // instant. Gaps are at most a few hours anywhere in the tz database.
             (1..=24 * 60)
-                .find_map(|k| match tz.from_local_datetime(&(naive + Duration::minutes(k))) {
-                    LocalResult::Single(t) => Some(t.with_timezone(&Utc)),
-                    LocalResult::Ambiguous(a, b) => Some(a.with_timezone(&Utc).min(b.with_timezone(&Utc))),
-                    LocalResult::None => None,
-                })
+                .find_map(
+                    |k| match tz.from_local_datetime(&(naive + Duration::minutes(k))) {
+                        LocalResult::Single(t) => Some(t.with_timezone(&Utc)),
+                        LocalResult::Ambiguous(a, b) => {
+                            Some(a.with_timezone(&Utc).min(b.with_timezone(&Utc)))
+                        }
+                        LocalResult::None => None,
+                    },
+                )
                 .expect("a DST gap ends within a day")
         }
     }
@@ -109,10 +114,7 @@ pub fn slots(
             let window_end = local_instant(settings.timezone, date, rule.end_minute.into());
             let mut t = window_start;
             while t + d <= window_end {
-                if t >= earliest
-                    && t <= latest
-                    && !busy.iter().any(|b| overlaps(t, t + hold, b))
-                {
+                if t >= earliest && t <= latest && !busy.iter().any(|b| overlaps(t, t + hold, b)) {
                     out.push(Slot {
                         start: t,
                         end: t + d,
@@ -184,12 +186,28 @@ mod tests {
         // Monday 9:00–10:00, one-hour type, 15-minute step: only 9:00 fits.
         let rules = [rule(1, 540, 600)];
         let now = utc("2025-01-01T00:00:00Z");
-        let s = slots(&settings(), &rules, &ty(60), &[], date("2025-01-06"), date("2025-01-06"), now);
+        let s = slots(
+            &settings(),
+            &rules,
+            &ty(60),
+            &[],
+            date("2025-01-06"),
+            date("2025-01-06"),
+            now,
+        );
         assert_eq!(s.len(), 1);
         assert_eq!(s[0].start, utc("2025-01-06T08:00:00Z"));
         assert_eq!(s[0].end, utc("2025-01-06T09:00:00Z"));
         let now = utc("2025-06-01T00:00:00Z");
-        let s = slots(&settings(), &rules, &ty(30), &[], date("2025-06-02"), date("2025-06-02"), now);
+        let s = slots(
+            &settings(),
+            &rules,
+            &ty(30),
+            &[],
+            date("2025-06-02"),
+            date("2025-06-02"),
+            now,
+        );
         assert_eq!(starts(&s), ["09:00+02:00", "09:15+02:00", "09:30+02:00"]);
         assert_eq!(s[0].start, utc("2025-06-02T07:00:00Z"));
     }
@@ -206,7 +224,15 @@ mod tests {
             end: utc("2025-01-06T10:15:00Z"),
         }];
         let now = utc("2025-01-01T00:00:00Z");
-        let s = slots(&st, &rules, &ty(45), &busy, date("2025-01-06"), date("2025-01-06"), now);
+        let s = slots(
+            &st,
+            &rules,
+            &ty(45),
+            &busy,
+            date("2025-01-06"),
+            date("2025-01-06"),
+            now,
+        );
         // 9:00 needs [9:00, 10:00) with buffer: touches 10:00 only at the open end → fine.
         // 9:30 would hold until 10:30 → overlaps; 11:00 holds until 12:00 → overlaps the
         // busy range until 11:15. 11:30 is the next free start and ends 12:15 ≤ 12:30.
@@ -214,14 +240,33 @@ mod tests {
 
         // Minimum notice: at 8:30 local with 120 min notice, 10:30 is the first start.
         let now = utc("2025-01-06T07:30:00Z");
-        let s = slots(&settings(), &rules, &ty(60), &[], date("2025-01-06"), date("2025-01-06"), now);
-        assert_eq!(s.first().map(|s| s.start), Some(utc("2025-01-06T09:30:00Z")));
+        let s = slots(
+            &settings(),
+            &rules,
+            &ty(60),
+            &[],
+            date("2025-01-06"),
+            date("2025-01-06"),
+            now,
+        );
+        assert_eq!(
+            s.first().map(|s| s.start),
+            Some(utc("2025-01-06T09:30:00Z"))
+        );
 
         // Horizon: nothing past now + booking_horizon_days.
         let mut st = settings();
         st.booking_horizon_days = 3;
         let now = utc("2025-01-01T00:00:00Z");
-        let s = slots(&st, &rules, &ty(60), &[], date("2025-01-06"), date("2025-01-13"), now);
+        let s = slots(
+            &st,
+            &rules,
+            &ty(60),
+            &[],
+            date("2025-01-06"),
+            date("2025-01-13"),
+            now,
+        );
         assert!(s.is_empty());
     }
 
@@ -235,19 +280,46 @@ mod tests {
             rule(2, 600, 660),
         ];
         let now = utc("2025-01-01T00:00:00Z");
-        let cabinet = slots(&settings(), &rules, &ty(60), &[], date("2025-01-07"), date("2025-01-07"), now);
+        let cabinet = slots(
+            &settings(),
+            &rules,
+            &ty(60),
+            &[],
+            date("2025-01-07"),
+            date("2025-01-07"),
+            now,
+        );
         assert_eq!(starts(&cabinet), ["10:00+01:00"]);
         let visio = SlotType {
             location_kind: LocationKind::Visio,
             ..ty(60)
         };
-        let v = slots(&settings(), &rules, &visio, &[], date("2025-01-07"), date("2025-01-07"), now);
+        let v = slots(
+            &settings(),
+            &rules,
+            &visio,
+            &[],
+            date("2025-01-07"),
+            date("2025-01-07"),
+            now,
+        );
         assert_eq!(starts(&v), ["09:00+01:00", "10:00+01:00"]);
         let domicile = SlotType {
             location_kind: LocationKind::Domicile,
             ..ty(60)
         };
-        assert!(slots(&settings(), &rules, &domicile, &[], date("2025-01-07"), date("2025-01-07"), now).is_empty());
+        assert!(
+            slots(
+                &settings(),
+                &rules,
+                &domicile,
+                &[],
+                date("2025-01-07"),
+                date("2025-01-07"),
+                now
+            )
+            .is_empty()
+        );
     }
 
     #[test]
@@ -257,16 +329,40 @@ mod tests {
         st.slot_step_min = 30;
         let now = utc("2025-03-01T00:00:00Z");
         let rules = [rule(7, 60, 240)];
-        let s = slots(&st, &rules, &ty(60), &[], date("2025-03-30"), date("2025-03-30"), now);
+        let s = slots(
+            &st,
+            &rules,
+            &ty(60),
+            &[],
+            date("2025-03-30"),
+            date("2025-03-30"),
+            now,
+        );
         // 01:00 CET = 00:00Z to 04:00 CEST = 02:00Z: two real hours.
         assert_eq!(starts(&s), ["01:00+01:00", "01:30+01:00", "03:00+02:00"]);
         assert_eq!(s[2].start, utc("2025-03-30T01:00:00Z"));
         // A rule starting inside the gap starts at the first valid instant, 03:00 CEST.
         let rules = [rule(7, 150, 300)];
-        let s = slots(&st, &rules, &ty(60), &[], date("2025-03-30"), date("2025-03-30"), now);
+        let s = slots(
+            &st,
+            &rules,
+            &ty(60),
+            &[],
+            date("2025-03-30"),
+            date("2025-03-30"),
+            now,
+        );
         assert_eq!(starts(&s), ["03:00+02:00", "03:30+02:00", "04:00+02:00"]);
         // The next day, 9:00 is 07:00Z (summer time).
-        let s = slots(&st, &[rule(1, 540, 600)], &ty(60), &[], date("2025-03-31"), date("2025-03-31"), now);
+        let s = slots(
+            &st,
+            &[rule(1, 540, 600)],
+            &ty(60),
+            &[],
+            date("2025-03-31"),
+            date("2025-03-31"),
+            now,
+        );
         assert_eq!(s[0].start, utc("2025-03-31T07:00:00Z"));
     }
 
@@ -277,18 +373,42 @@ mod tests {
         st.slot_step_min = 60;
         let now = utc("2025-10-01T00:00:00Z");
         let rules = [rule(7, 60, 240)];
-        let s = slots(&st, &rules, &ty(60), &[], date("2025-10-26"), date("2025-10-26"), now);
+        let s = slots(
+            &st,
+            &rules,
+            &ty(60),
+            &[],
+            date("2025-10-26"),
+            date("2025-10-26"),
+            now,
+        );
         // 01:00 CEST = 23:00Z (25th) to 04:00 CET = 03:00Z: four real hours, 02:00 twice.
         assert_eq!(
             starts(&s),
             ["01:00+02:00", "02:00+02:00", "02:00+01:00", "03:00+01:00"]
         );
         // A rule starting at the ambiguous 02:30 starts at 02:30 CEST (00:30Z).
-        let s = slots(&st, &[rule(7, 150, 270)], &ty(60), &[], date("2025-10-26"), date("2025-10-26"), now);
+        let s = slots(
+            &st,
+            &[rule(7, 150, 270)],
+            &ty(60),
+            &[],
+            date("2025-10-26"),
+            date("2025-10-26"),
+            now,
+        );
         assert_eq!(s[0].start, utc("2025-10-26T00:30:00Z"));
         assert_eq!(s.len(), 3);
         // The next day, 9:00 is 08:00Z again (winter time).
-        let s = slots(&st, &[rule(1, 540, 600)], &ty(60), &[], date("2025-10-27"), date("2025-10-27"), now);
+        let s = slots(
+            &st,
+            &[rule(1, 540, 600)],
+            &ty(60),
+            &[],
+            date("2025-10-27"),
+            date("2025-10-27"),
+            now,
+        );
         assert_eq!(s[0].start, utc("2025-10-27T08:00:00Z"));
     }
 
@@ -297,11 +417,27 @@ mod tests {
         let st = settings();
         let now = utc("2025-01-01T00:00:00Z");
         // A rule until midnight (1440) ends at the next local midnight.
-        let s = slots(&st, &[rule(3, 1380, 1440)], &ty(60), &[], date("2025-01-08"), date("2025-01-08"), now);
+        let s = slots(
+            &st,
+            &[rule(3, 1380, 1440)],
+            &ty(60),
+            &[],
+            date("2025-01-08"),
+            date("2025-01-08"),
+            now,
+        );
         assert_eq!(starts(&s), ["23:00+01:00"]);
         // Sorted across days.
         let rules = [rule(3, 540, 600), rule(4, 540, 600)];
-        let s = slots(&st, &rules, &ty(60), &[], date("2025-01-08"), date("2025-01-09"), now);
+        let s = slots(
+            &st,
+            &rules,
+            &ty(60),
+            &[],
+            date("2025-01-08"),
+            date("2025-01-09"),
+            now,
+        );
         assert_eq!(s.len(), 2);
         assert!(s[0].start < s[1].start);
     }

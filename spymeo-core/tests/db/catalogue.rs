@@ -77,7 +77,13 @@ async fn the_schema_matches_the_domain_catalogue() {
     assert_eq!(tables, names(&expected["tables"]));
     // DOMAIN.md §3 has 59 tables; the accounts issue adds three support tables.
     let support = ["email_outbox", "email_verification_tokens", "rate_limits"];
-    assert_eq!(tables.iter().filter(|t| !support.contains(&t.as_str())).count(), 59);
+    assert_eq!(
+        tables
+            .iter()
+            .filter(|t| !support.contains(&t.as_str()))
+            .count(),
+        59
+    );
 
     let indexes: BTreeSet<String> = sqlx::query_scalar(
         "SELECT i.indexname::text FROM pg_indexes i

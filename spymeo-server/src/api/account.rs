@@ -394,11 +394,22 @@ pub async fn delete_own_account(
     Ok(done)
 }
 
+/// The role is checked before the body, so an admin is refused whatever it sends.
 pub async fn delete(
     State(state): State<AppState>,
     user: CurrentUser,
-    Json(req): Json<DeleteRequest>,
+    body: std::result::Result<Json<DeleteRequest>, axum::extract::rejection::JsonRejection>,
 ) -> Result<Response> {
+    if user.role == Role::Admin {
+        return Err(Error::forbidden());
+    }
+    let Json(req) = body.map_err(|_| {
+        Error::new(
+            StatusCode::BAD_REQUEST,
+            "VALIDATION_FAILED",
+            "Mot de passe et confirmation « SUPPRIMER » requis",
+        )
+    })?;
     delete_own_account(&state, &user, req).await?;
     Ok((
         StatusCode::NO_CONTENT,

@@ -193,6 +193,19 @@ async fn every_route_answers_every_actor_as_its_group_says() {
             if is_api && want == Expect::GoHome {
                 want = Expect::Allowed;
             }
+            // DOMAIN.md §6.3: billing is for members and pros, and an admin account is removed
+            // by another admin, not by itself: these handlers refuse admins.
+            let refuses_admin = [
+                ("GET", "/api/account/billing"),
+                ("DELETE", "/api/account/delete"),
+                ("DELETE", "/api/account"),
+                ("POST", "/compte/supprimer"),
+            ];
+            if *actor == Actor::Admin
+                && refuses_admin.contains(&(route.method.as_str(), route.path))
+            {
+                want = Expect::Forbidden;
+            }
             if got != want {
                 failures.push(format!(
                     "{actor:?} {} {}: got {got:?}, want {want:?}",

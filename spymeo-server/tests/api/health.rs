@@ -109,11 +109,8 @@ async fn api_errors_use_the_json_envelope() {
     );
 
     let res = app
-        .client
-        .post(app.url("/api/health/live"))
-        .send()
-        .await
-        .unwrap();
+        .post_json(&app.client, "/api/health/live", serde_json::json!({}))
+        .await;
     assert_eq!(res.status(), StatusCode::METHOD_NOT_ALLOWED);
     assert!(res.headers().contains_key("allow"));
     let body: Value = res.json().await.unwrap();

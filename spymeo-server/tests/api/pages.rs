@@ -93,7 +93,7 @@ async fn unknown_pages_get_the_french_404_page() {
     assert!(count(&html, "nav.main-nav a") >= 6);
     assert_eq!(count(&html, "footer.site-footer"), 1);
 
-    let res = app.client.post(app.url("/")).send().await.unwrap();
+    let res = app.post_form(&app.client, "/", &[]).await;
     assert_eq!(res.status(), StatusCode::METHOD_NOT_ALLOWED);
     assert!(res.text().await.unwrap().contains("Méthode non autorisée"));
 }
