@@ -14,6 +14,7 @@ use spymeo_core::mail::Email;
 use uuid::Uuid;
 
 use crate::auth::Role;
+use crate::auth::RoleExt as _;
 use crate::auth::session::{self, CurrentUser};
 use crate::error::{Error, Result};
 use crate::state::AppState;
@@ -312,7 +313,7 @@ pub async fn login(
         }
         _ => {}
     }
-    let role = Role::parse(&row.role).ok_or_else(Error::internal)?;
+    let role: Role = row.role.parse().map_err(|_| Error::internal())?;
     let token = spymeo_core::token::generate();
     let hash = state
         .inner

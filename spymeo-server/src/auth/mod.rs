@@ -10,58 +10,21 @@ pub mod session;
 pub use access::Access;
 pub use session::{CurrentUser, MaybeUser};
 
-/// The seven roles (DOMAIN.md §2), as stored in `users.role`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum Role {
-    FreeUser,
-    PassUser,
-    Practitioner,
-    Artisan,
-    Commercant,
-    Center,
-    Admin,
+pub use spymeo_core::domain::Role;
+
+/// What the web layer needs to know about a role beyond the database enum.
+pub trait RoleExt {
+    fn is_member(self) -> bool;
+    /// Where a user lands after login (DOMAIN.md §8).
+    fn home(self) -> &'static str;
 }
 
-impl Role {
-    pub fn parse(s: &str) -> Option<Self> {
-        Some(match s {
-            "FREE_USER" => Role::FreeUser,
-            "PASS_USER" => Role::PassUser,
-            "PRACTITIONER" => Role::Practitioner,
-            "ARTISAN" => Role::Artisan,
-            "COMMERCANT" => Role::Commercant,
-            "CENTER" => Role::Center,
-            "ADMIN" => Role::Admin,
-            _ => return None,
-        })
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::FreeUser => "FREE_USER",
-            Role::PassUser => "PASS_USER",
-            Role::Practitioner => "PRACTITIONER",
-            Role::Artisan => "ARTISAN",
-            Role::Commercant => "COMMERCANT",
-            Role::Center => "CENTER",
-            Role::Admin => "ADMIN",
-        }
-    }
-
-    pub fn is_pro(self) -> bool {
-        matches!(
-            self,
-            Role::Practitioner | Role::Artisan | Role::Commercant | Role::Center
-        )
-    }
-
-    pub fn is_member(self) -> bool {
+impl RoleExt for Role {
+    fn is_member(self) -> bool {
         matches!(self, Role::FreeUser | Role::PassUser)
     }
 
-    /// Where a user lands after login (DOMAIN.md §8).
-    pub fn home(self) -> &'static str {
+    fn home(self) -> &'static str {
         match self {
             Role::Admin => "/admin",
             r if r.is_pro() => "/pro/dashboard",

@@ -12,6 +12,7 @@ use serde::Deserialize;
 
 use super::{Ctx, Flash, Layout, render};
 use crate::api::auth::{self as auth_api, LoginRequest, ResetRequest, SignupRequest, client_ip};
+use crate::auth::RoleExt as _;
 use crate::auth::access::safe_next;
 use crate::auth::session;
 use crate::error::Error;

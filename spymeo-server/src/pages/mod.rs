@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 
+use crate::auth::RoleExt as _;
 use crate::auth::{CurrentUser, MaybeUser};
 use crate::error::Error;
 use crate::middleware::Flashes;
