@@ -116,27 +116,6 @@ mod tests {
     }
 }
 
-/// SIRET: 14 digits passing the Luhn check (DOMAIN.md §1: checked in the application).
-pub fn siret_ok(s: &str) -> bool {
-    s.len() == 14
-        && s.bytes().all(|b| b.is_ascii_digit())
-        && s.bytes()
-            .rev()
-            .enumerate()
-            .map(|(i, b)| {
-                let d = u32::from(b - b'0');
-                if i % 2 == 1 {
-                    let x = d * 2;
-                    if x > 9 { x - 9 } else { x }
-                } else {
-                    d
-                }
-            })
-            .sum::<u32>()
-            % 10
-            == 0
-}
-
 /// Documents accepted with an application: PDF, JPEG or PNG, recognised from their bytes.
 pub fn document_kind(bytes: &[u8]) -> Option<(&'static str, &'static str)> {
     if bytes.starts_with(b"%PDF-") {
@@ -147,16 +126,5 @@ pub fn document_kind(bytes: &[u8]) -> Option<(&'static str, &'static str)> {
         Some(("image/png", "png"))
     } else {
         None
-    }
-}
-
-#[cfg(test)]
-mod siret_tests {
-    #[test]
-    fn luhn() {
-        assert!(super::siret_ok("73282932000074"));
-        assert!(!super::siret_ok("73282932000075"));
-        assert!(!super::siret_ok("7328293200007"));
-        assert!(!super::siret_ok("7328293200007a"));
     }
 }

@@ -143,7 +143,7 @@ pub async fn register(state: &AppState, upload: Upload) -> Result<uuid::Uuid> {
         .map(|s| s.replace(' ', ""))
         .filter(|s| !s.is_empty());
     if let Some(s) = &siret
-        && !validate::siret_ok(s)
+        && !spymeo_core::domain::siret::is_valid(s)
     {
         f.add("siret", "SIRET invalide (14 chiffres, clé de contrôle)");
     }
