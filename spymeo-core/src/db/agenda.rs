@@ -525,6 +525,19 @@ pub async fn book_appointment(
     Ok(id)
 }
 
+/// The practitioner behind a public slug, only when it is public (§5.2.6: verified profile,
+/// ACTIVE and not deleted user); booking and availabilities answer 404 otherwise.
+pub async fn find_public_practitioner(conn: &mut PgConnection, slug: &str) -> Result<Uuid> {
+    sqlx::query_scalar(
+        "SELECT p.id FROM practitioner_profiles p JOIN users u ON u.id = p.user_id
+          WHERE p.slug = $1 AND p.verified AND u.status = 'ACTIVE' AND u.deleted_at IS NULL",
+    )
+    .bind(slug)
+    .fetch_optional(conn)
+    .await?
+    .ok_or(Error::NotFound)
+}
+
 /// The public booking request (`POST /api/public/practitioners/{slug}/book`) after the
 /// practitioner was resolved from the slug.
 #[derive(Debug, Clone)]
@@ -711,30 +724,30 @@ pub async fn set_status(
         .bind(now)
         .execute(&mut *tx)
         .await?;
-    if to == Confirmed {
-        if let Some(user) = a.booked_by_user_id {
-            let body = format!(
-                "{} le {}",
-                a.title,
-                a.starts_at
-                    .with_timezone(&crate::domain::PARIS)
-                    .format("%d/%m/%Y à %H:%M")
-            );
-            notify(
-                &mut tx,
-                user,
-                NotificationType::AppointmentConfirmed,
-                &NewNotification {
-                    title: "Rendez-vous confirmé",
-                    body: &body,
-                    link: Some("/user/rendez-vous"),
-                    appointment_id: Some(appointment_id),
-                    ..Default::default()
-                },
-                now,
-            )
-            .await?;
-        }
+    if to == Confirmed
+        && let Some(user) = a.booked_by_user_id
+    {
+        let body = format!(
+            "{} le {}",
+            a.title,
+            a.starts_at
+                .with_timezone(&crate::domain::PARIS)
+                .format("%d/%m/%Y à %H:%M")
+        );
+        notify(
+            &mut tx,
+            user,
+            NotificationType::AppointmentConfirmed,
+            &NewNotification {
+                title: "Rendez-vous confirmé",
+                body: &body,
+                link: Some("/user/rendez-vous"),
+                appointment_id: Some(appointment_id),
+                ..Default::default()
+            },
+            now,
+        )
+        .await?;
     }
     let mut consultation_id = None;
     if let (Completed, Some(notes), Some(client_id)) = (to, consultation, a.client_id) {

@@ -1,21 +1,33 @@
 //! Database access: the pool, the embedded migrations, and one module per aggregate.
 //! Queries live here rather than in handlers so the CLI and the seed reuse them.
 
+pub mod academy;
 pub mod accounts;
 pub mod agenda;
 pub mod applications;
+pub mod artisan_orders;
+pub mod blog;
+pub mod catalog;
 pub mod clients;
+pub mod community;
 pub mod dashboards;
+pub mod documents;
 pub mod health;
 pub mod home;
+pub mod invoices;
+pub mod merchant_orders;
+pub mod messaging;
 pub mod migrate;
 pub mod notifications;
 pub mod outbox;
+pub mod pass;
 pub mod precompta;
 pub mod pros;
 pub mod rate_limit;
 pub mod sessions;
+pub mod stock;
 pub mod support;
+pub mod training;
 pub mod users;
 
 use std::time::Duration;

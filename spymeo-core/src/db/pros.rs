@@ -131,10 +131,10 @@ fn check_profile(p: &ProfileInput) -> Result<()> {
             "nom public requis (120 caractères au plus)",
         ));
     }
-    if let Some(s) = &p.siret {
-        if !crate::domain::siret::is_valid(s) {
-            return Err(Error::field("siret", "numéro SIRET invalide"));
-        }
+    if let Some(s) = &p.siret
+        && !crate::domain::siret::is_valid(s)
+    {
+        return Err(Error::field("siret", "numéro SIRET invalide"));
     }
     Ok(())
 }
@@ -365,7 +365,8 @@ pub async fn attach_application_document(
     document_id: Uuid,
 ) -> Result<()> {
     let n = sqlx::query(&format!(
-        "UPDATE pro_applications SET {} = $2 WHERE user_id = $1",
+        "UPDATE pro_applications SET {} = $2 WHERE user_id = $1
+           AND EXISTS (SELECT 1 FROM documents WHERE id = $2 AND owner_user_id = $1 AND category = 'APPLICATION')",
         slot.column()
     ))
     .bind(user_id)

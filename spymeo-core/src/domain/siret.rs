@@ -38,9 +38,13 @@ pub fn is_valid(siret: &str) -> bool {
         return false;
     }
     if siret.starts_with(LA_POSTE_SIREN) && siret != "35600000000048" {
-        return d.iter().map(|&x| u32::from(x)).sum::<u32>() % 5 == 0;
+        return d
+            .iter()
+            .map(|&x| u32::from(x))
+            .sum::<u32>()
+            .is_multiple_of(5);
     }
-    luhn_sum(&d) % 10 == 0
+    luhn_sum(&d).is_multiple_of(10)
 }
 
 /// Accepts spaces between groups ("123 456 789 00012") and returns the 14 digits.
