@@ -38,6 +38,8 @@ export default defineConfig({
     url: `${baseURL}/api/health`,
     timeout: 300_000,
     reuseExistingServer: false,
+    // Warnings only: request logs would drown the test report.
+    env: { RUST_LOG: 'warn', NO_COLOR: '1' },
     stdout: 'ignore',
     stderr: 'pipe',
   },

@@ -118,10 +118,7 @@ async fn artisan(ctx: &mut Ctx, conn: &mut Conn, i: usize) -> Result<()> {
                 price_ttc_cents: price,
                 vat_rate_bp: 2000,
                 duration_min: duration,
-                images: vec![format!(
-                    "/static/catalogue/{}.webp",
-                    crate::slug::slugify(title)
-                )],
+                images: Vec::new(),
                 status,
             },
             setup,
@@ -247,10 +244,7 @@ async fn merchant(ctx: &mut Ctx, conn: &mut Conn, i: usize) -> Result<()> {
                 vat_rate_bp: vat,
                 initial_stock: ctx.range(30, 70) as i32,
                 low_stock_threshold: threshold,
-                images: vec![format!(
-                    "/static/catalogue/{}.webp",
-                    crate::slug::slugify(title)
-                )],
+                images: Vec::new(),
                 status: CatalogStatus::Active,
             },
             Some(pro.user_id),

@@ -135,7 +135,7 @@ async fn articles(ctx: &mut Ctx, conn: &mut Conn) -> Result<()> {
                 "{title} : nos conseils pour prendre soin de vous au quotidien."
             )),
             content: article_body(title, category),
-            cover_url: Some(format!("/static/blog/{}.webp", crate::slug::slugify(title))),
+            cover_url: None,
             category: Some((*category).into()),
             tags: tags.iter().map(|t| (*t).to_owned()).collect(),
         };
@@ -239,10 +239,7 @@ async fn academy_data(ctx: &mut Ctx, conn: &mut Conn) -> Result<()> {
                 difficulty: level.parse::<SkillLevel>()?,
                 tags: tags.iter().map(|t| (*t).to_owned()).collect(),
                 duration_min: 30,
-                cover_url: Some(format!(
-                    "/static/academie/{}.webp",
-                    crate::slug::slugify(title)
-                )),
+                cover_url: None,
                 position: k as i16,
                 published: true,
             },

@@ -300,10 +300,6 @@ impl Ctx {
         NaiveDate::from_yo_opt(year, ordinal)
             .unwrap_or_else(|| NaiveDate::from_yo_opt(year, 1).expect("1 January"))
     }
-
-    pub fn avatar(&mut self, seed: &str) -> String {
-        format!("/static/avatars/{}.webp", crate::slug::slugify(seed))
-    }
 }
 
 /// The instant of local (Paris) `date` at `minute` after midnight.

@@ -27,7 +27,7 @@ async fn admin(ctx: &mut Ctx, conn: &mut Conn) -> Result<()> {
     u.first_name = Some("Sophie".into());
     u.last_name = Some("Admin".into());
     u.email_verified = true;
-    u.avatar_url = Some(ctx.avatar("admin"));
+
     ctx.reserve_email("admin@spymeo.test");
     let at = ctx.days_ago(500);
     ctx.admin = create_user(conn, &u, at).await?;
@@ -78,9 +78,9 @@ async fn members(ctx: &mut Ctx, conn: &mut Conn) -> Result<()> {
         u.postal_code = Some(postal.to_owned());
         u.email_verified = ctx.chance(0.9) || i < 2;
         u.newsletter = ctx.chance(0.4);
-        if i < 2 || ctx.chance(0.68) {
-            u.avatar_url = Some(ctx.avatar(&email));
-        }
+        // The draw that used to pick the 70 % with an avatar: kept so the rest of the data
+        // set stays the same. There are no image files to point at, so no avatar URL is set.
+        let _ = i < 2 || ctx.chance(0.68);
         let user_id = create_user(conn, &u, created_at).await?;
         ctx.members.push(Member {
             user_id,
@@ -134,9 +134,9 @@ async fn register(
     u.city = Some(r.city.0.to_owned());
     u.postal_code = Some(r.city.1.to_owned());
     u.email_verified = true;
-    if ctx.chance(0.75) {
-        u.avatar_url = Some(ctx.avatar(&r.email));
-    }
+    // The draw that used to pick the 70 % with an avatar: kept so the rest of the data
+    // set stays the same. There are no image files to point at, so no avatar URL is set.
+    let _ = ctx.chance(0.75);
     let user_id = create_user(conn, &u, registered).await?;
     let profile_id = pros::create_profile(conn, user_id, &r.profile, &r.extra, registered).await?;
     let years = match &r.extra {
@@ -208,7 +208,7 @@ fn profile(
         phone_public: Some(ctx.phone()),
         email_public: Some(email.to_owned()),
         website: None,
-        photo_url: Some(format!("/static/pros/{}.webp", crate::slug::slugify(email))),
+        photo_url: None,
     }
 }
 
