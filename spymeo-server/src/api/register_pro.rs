@@ -8,7 +8,9 @@ use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use serde::Deserialize;
 use serde_json::{Value, json};
-use spymeo_core::db::applications::{self, DocSlot, NewPro, ProRole, StoredDoc};
+use spymeo_core::db::applications::{self, DOC_FIELDS, NewPro, StoredDoc};
+use spymeo_core::db::pros::{ApplicationDoc, ProKind};
+use spymeo_core::domain::Role;
 use spymeo_core::mail::Email;
 
 use crate::error::{Error, Result};
@@ -46,7 +48,8 @@ pub struct ProData {
 /// An uploaded application, read from the multipart body.
 pub struct Upload {
     pub data: Option<ProData>,
-    pub files: Vec<(DocSlot, Vec<u8>)>,
+    /// (slot, multipart field, title, bytes).
+    pub files: Vec<(ApplicationDoc, &'static str, &'static str, Vec<u8>)>,
 }
 
 fn bad(message: &'static str) -> Error {
@@ -66,7 +69,8 @@ pub async fn read(mut multipart: Multipart) -> Result<Upload> {
         .map_err(|_| bad("Envoi invalide"))?
     {
         let name = field.name().unwrap_or_default().to_owned();
-        if let Some(slot) = DocSlot::ALL.into_iter().find(|s| s.field() == name) {
+        if let Some((slot, field_name, title)) = DOC_FIELDS.into_iter().find(|(_, f, _)| *f == name)
+        {
             let mut bytes = Vec::new();
             while let Some(chunk) = field.chunk().await.map_err(|_| bad("Envoi invalide"))? {
                 if bytes.len() + chunk.len() > DOCUMENT_MAX_BYTES {
@@ -80,7 +84,7 @@ pub async fn read(mut multipart: Multipart) -> Result<Upload> {
             }
             // A file input left empty in a browser form still sends an empty part.
             if !bytes.is_empty() {
-                upload.files.push((slot, bytes));
+                upload.files.push((slot, field_name, title, bytes));
             }
         } else {
             let text = field.text().await.map_err(|_| bad("Envoi invalide"))?;
@@ -113,8 +117,8 @@ pub async fn read(mut multipart: Multipart) -> Result<Upload> {
 pub async fn register(state: &AppState, upload: Upload) -> Result<uuid::Uuid> {
     let data = upload.data.ok_or_else(|| bad("Le formulaire est vide"))?;
     let mut f = Fields::default();
-    let role = ProRole::parse(&data.role);
-    if role.is_none() {
+    let kind = data.role.parse::<Role>().ok().and_then(ProKind::from_role);
+    if kind.is_none() {
         f.add("role", "Choisissez votre activité");
     }
     let first_name = f.name("firstName", &data.first_name);
@@ -162,26 +166,26 @@ pub async fn register(state: &AppState, upload: Upload) -> Result<uuid::Uuid> {
         f.add("ethics", "5 000 caractères au maximum");
     }
     let mut kinds = Vec::new();
-    for (slot, bytes) in &upload.files {
+    for (_, _, title, bytes) in &upload.files {
         match validate::document_kind(bytes) {
             Some(k) => kinds.push(k),
             None => {
                 return Err(Error::new(
                     StatusCode::UNSUPPORTED_MEDIA_TYPE,
                     "UNSUPPORTED_MEDIA_TYPE",
-                    format!("{} : formats acceptés PDF, JPEG, PNG", slot.title()),
+                    format!("{title} : formats acceptés PDF, JPEG, PNG"),
                 ));
             }
         }
     }
     f.finish()?;
-    let role = role.ok_or_else(Error::internal)?;
+    let kind = kind.ok_or_else(Error::internal)?;
 
     let password_hash = validate::hash_password(data.password).await?;
     let folder = uuid::Uuid::new_v4();
     let mut stored = Vec::new();
-    for ((slot, bytes), (mime, ext)) in upload.files.into_iter().zip(kinds) {
-        let key = format!("applications/{folder}/{}.{ext}", slot.field());
+    for ((slot, field, title, bytes), (mime, ext)) in upload.files.into_iter().zip(kinds) {
+        let key = format!("applications/{folder}/{field}.{ext}");
         let size = bytes.len() as i64;
         if let Err(e) = state.storage.put(&key, bytes, mime).await {
             remove(state, &stored).await;
@@ -189,6 +193,7 @@ pub async fn register(state: &AppState, upload: Upload) -> Result<uuid::Uuid> {
         }
         stored.push(StoredDoc {
             slot,
+            title,
             storage_key: key,
             mime_type: mime,
             size_bytes: size,
@@ -196,7 +201,7 @@ pub async fn register(state: &AppState, upload: Upload) -> Result<uuid::Uuid> {
     }
 
     let pro = NewPro {
-        role,
+        kind,
         first_name: &first_name,
         last_name: &last_name,
         email: &email,
@@ -228,7 +233,7 @@ pub async fn register(state: &AppState, upload: Upload) -> Result<uuid::Uuid> {
                 subject: format!("Nouvelle candidature pro : {public_name}"),
                 body: format!(
                     "Nouvelle candidature {} : {public_name} ({discipline}, {city}).\nÀ examiner sur {}/admin/pros",
-                    role.as_str(),
+                    kind.role().as_str(),
                     state.inner.app_url.trim_end_matches('/')
                 ),
                 template: "pro_application_admin",
