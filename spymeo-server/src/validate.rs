@@ -93,6 +93,19 @@ pub async fn verify_password(password: String, phc: Option<String>) -> Result<bo
         .map_err(|_| Error::internal())
 }
 
+/// Documents accepted with an application: PDF, JPEG or PNG, recognised from their bytes.
+pub fn document_kind(bytes: &[u8]) -> Option<(&'static str, &'static str)> {
+    if bytes.starts_with(b"%PDF-") {
+        Some(("application/pdf", "pdf"))
+    } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Some(("image/jpeg", "jpg"))
+    } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Some(("image/png", "png"))
+    } else {
+        None
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::Fields;
@@ -113,18 +126,5 @@ mod tests {
         f.name("n", "   ");
         let fields: Vec<_> = f.messages().map(|(k, _)| k).collect();
         assert_eq!(fields, ["email2", "email3", "pw", "n"]);
-    }
-}
-
-/// Documents accepted with an application: PDF, JPEG or PNG, recognised from their bytes.
-pub fn document_kind(bytes: &[u8]) -> Option<(&'static str, &'static str)> {
-    if bytes.starts_with(b"%PDF-") {
-        Some(("application/pdf", "pdf"))
-    } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
-        Some(("image/jpeg", "jpg"))
-    } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
-        Some(("image/png", "png"))
-    } else {
-        None
     }
 }

@@ -14,18 +14,18 @@ pub use spymeo_core::domain::Role;
 
 /// What the web layer needs to know about a role beyond the database enum.
 pub trait RoleExt {
-    fn is_member(self) -> bool;
+    fn is_member(&self) -> bool;
     /// Where a user lands after login (DOMAIN.md §8).
-    fn home(self) -> &'static str;
+    fn home(&self) -> &'static str;
 }
 
 impl RoleExt for Role {
-    fn is_member(self) -> bool {
-        matches!(self, Role::FreeUser | Role::PassUser)
+    fn is_member(&self) -> bool {
+        matches!(*self, Role::FreeUser | Role::PassUser)
     }
 
-    fn home(self) -> &'static str {
-        match self {
+    fn home(&self) -> &'static str {
+        match *self {
             Role::Admin => "/admin",
             r if r.is_pro() => "/pro/dashboard",
             _ => "/user/tableau-de-bord",
