@@ -3,8 +3,8 @@
 
 use axum::Json;
 use axum::extract::{Multipart, State};
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use serde::Deserialize;
 use serde_json::{Value, json};
 use spymeo_core::db::{accounts, sessions};
@@ -411,12 +411,5 @@ pub async fn delete(
         )
     })?;
     delete_own_account(&state, &user, req).await?;
-    Ok((
-        StatusCode::NO_CONTENT,
-        [(
-            header::SET_COOKIE,
-            session::clear_cookie(state.secure_cookies()),
-        )],
-    )
-        .into_response())
+    Ok(session::ended(state.secure_cookies()))
 }

@@ -360,14 +360,7 @@ pub async fn login_api(
 
 pub async fn logout_api(State(state): State<AppState>, user: CurrentUser) -> Result<Response> {
     sessions::delete(&state.pool, &user.session_hash).await?;
-    Ok((
-        StatusCode::NO_CONTENT,
-        [(
-            header::SET_COOKIE,
-            session::clear_cookie(state.secure_cookies()),
-        )],
-    )
-        .into_response())
+    Ok(session::ended(state.secure_cookies()))
 }
 
 #[derive(Debug, Deserialize)]
@@ -460,14 +453,7 @@ pub async fn reset_password_api(
     Json(req): Json<ResetRequest>,
 ) -> Result<Response> {
     reset_password(&state, req).await?;
-    Ok((
-        StatusCode::NO_CONTENT,
-        [(
-            header::SET_COOKIE,
-            session::clear_cookie(state.secure_cookies()),
-        )],
-    )
-        .into_response())
+    Ok(session::ended(state.secure_cookies()))
 }
 
 #[derive(Debug, Deserialize)]

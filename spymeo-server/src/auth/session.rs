@@ -178,6 +178,15 @@ pub fn clear_cookie(secure: bool) -> HeaderValue {
     cookie("", 0, secure)
 }
 
+/// `204 No Content` that also removes the session cookie (logout, reset, deletion).
+pub fn ended(secure: bool) -> Response {
+    (
+        StatusCode::NO_CONTENT,
+        [(header::SET_COOKIE, clear_cookie(secure))],
+    )
+        .into_response()
+}
+
 impl<S: Send + Sync> FromRequestParts<S> for MaybeUser {
     type Rejection = std::convert::Infallible;
 
