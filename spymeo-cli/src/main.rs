@@ -18,7 +18,8 @@ use crate::error::CliError;
     long_about = "SPYMEO : la plateforme et les commandes de l'opérateur.\n\n\
 Configuration: flags first, then environment (DATABASE_URL, SESSION_SECRET, APP_URL, \
 APP_ENV, S3_BUCKET_NAME, AWS_REGION, AWS_ENDPOINT_URL). Never from a committed file.\n\n\
-Exit codes: 0 ok, 1 error, 2 usage.",
+Exit codes: 0 ok, 1 error, 2 usage, 3 rolled back, 4 timed out, 5 pre-flight failed, \
+6 unhealthy (targets or smoke checks).",
     propagate_version = true
 )]
 struct Cli {
@@ -35,6 +36,18 @@ enum Command {
     Healthcheck(commands::healthcheck::Args),
     /// Account administration (create-admin).
     Users(commands::users::Args),
+    /// Deploy an image to the ECS service and follow the rollout to a verdict.
+    Deploy(commands::deploy::Args),
+    /// Go back to the last known-good release.
+    Rollback(commands::rollback::Args),
+    /// Deployments, tasks, target health and alarms of the service.
+    Status(commands::status::Args),
+    /// ALB target health (exit 0 only when every target is healthy).
+    TargetHealth(commands::target_health::Args),
+    /// Rotate the database password and/or SESSION_SECRET, then redeploy.
+    RotateSecrets(commands::rotate_secrets::Args),
+    /// Post-deploy HTTP checks against a running site.
+    Smoke(commands::smoke::Args),
 }
 
 fn main() -> ExitCode {
@@ -54,6 +67,12 @@ fn main() -> ExitCode {
             Command::Seed(args) => commands::seed::run(args).await,
             Command::Healthcheck(args) => commands::healthcheck::run(args).await,
             Command::Users(args) => commands::users::run(args).await,
+            Command::Deploy(args) => commands::deploy::run(args).await,
+            Command::Rollback(args) => commands::rollback::run(args).await,
+            Command::Status(args) => commands::status::run(args).await,
+            Command::TargetHealth(args) => commands::target_health::run(args).await,
+            Command::RotateSecrets(args) => commands::rotate_secrets::run(args).await,
+            Command::Smoke(args) => commands::smoke::run(args).await,
         }
     });
     // Background work (pool connections, AWS clients) must not keep a finished command alive.

@@ -1,10 +1,16 @@
 //! One file per command; each stays thin and calls core/server.
 
+pub mod deploy;
 pub mod dev;
 pub mod healthcheck;
 pub mod migrate;
+pub mod rollback;
+pub mod rotate_secrets;
 pub mod seed;
 pub mod serve;
+pub mod smoke;
+pub mod status;
+pub mod target_health;
 pub mod users;
 
 use std::time::Duration;
