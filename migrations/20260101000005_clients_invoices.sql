@@ -59,6 +59,8 @@ CREATE TABLE consultations (
     duration_min    smallint CHECK (duration_min BETWEEN 1 AND 480),
     price_cents     integer CHECK (price_cents >= 0),
     CONSTRAINT consultations_id_practitioner_key UNIQUE (id, practitioner_id),
+    -- Composite FKs (§1 tenant consistency): client and appointment belong to the same
+    -- practitioner; SET NULL (appointment_id) clears the link but keeps practitioner_id (PG15).
     CONSTRAINT consultations_client_fk FOREIGN KEY (client_id, practitioner_id)
         REFERENCES clients (id, practitioner_id) ON DELETE CASCADE,
     CONSTRAINT consultations_appointment_fk FOREIGN KEY (appointment_id, practitioner_id)
@@ -102,6 +104,8 @@ CREATE TABLE invoices (
     CONSTRAINT invoices_id_practitioner_key UNIQUE (id, practitioner_id),
     CONSTRAINT invoices_practitioner_number_key UNIQUE (practitioner_id, number),
     CONSTRAINT invoices_practitioner_kind_year_seq_key UNIQUE (practitioner_id, kind, fiscal_year, seq),
+    -- Composite FKs (§1 tenant consistency): client, consultation and credited invoice all
+    -- belong to this practitioner; RESTRICT on the client keeps invoiced clients (retention).
     CONSTRAINT invoices_client_fk FOREIGN KEY (client_id, practitioner_id)
         REFERENCES clients (id, practitioner_id) ON DELETE RESTRICT,
     CONSTRAINT invoices_consultation_fk FOREIGN KEY (consultation_id, practitioner_id)
@@ -128,6 +132,8 @@ CREATE INDEX invoices_consultation_idx ON invoices (consultation_id) WHERE consu
 -- §7.3: once issued, an invoice only goes ISSUED → PAID (with paid_at and payment_method) or
 -- ISSUED/PAID → CANCELLED once its credit note exists. Errors carry the trigger's name as
 -- constraint so the API maps them by name (§6.1).
+-- The credit note must itself be issued (not DRAFT): a draft avoir can still be deleted, which
+-- would leave a CANCELLED invoice with no avoir behind it.
 CREATE FUNCTION invoices_immutable() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
     frozen text[] := ARRAY['status', 'paid_at', 'payment_method', 'cancelled_at', 'updated_at'];
@@ -153,7 +159,7 @@ BEGIN
     IF OLD.status IN ('ISSUED', 'PAID') AND NEW.status = 'CANCELLED'
        AND NEW.paid_at IS NOT DISTINCT FROM OLD.paid_at
        AND NEW.payment_method IS NOT DISTINCT FROM OLD.payment_method
-       AND EXISTS (SELECT 1 FROM invoices a WHERE a.credited_invoice_id = OLD.id) THEN
+       AND EXISTS (SELECT 1 FROM invoices a WHERE a.credited_invoice_id = OLD.id AND a.status <> 'DRAFT') THEN
         RETURN NEW;
     END IF;
     RAISE EXCEPTION 'INVOICE_IMMUTABLE: % → % is not allowed for invoice %', OLD.status, NEW.status, OLD.number
