@@ -6,6 +6,7 @@ use sqlx::PgPool;
 use uuid::Uuid;
 
 use crate::Result;
+use crate::domain::pass::{ANNUAL_PRICE_CENTS, MONTHLY_PRICE_CENTS};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct UpcomingAppointment {
@@ -365,7 +366,8 @@ pub async fn admin(pool: &PgPool, now: DateTime<Utc>) -> Result<AdminDashboard> 
         signups_30d,
         pass_monthly,
         pass_annual,
-        mrr_cents: pass_monthly * 690 + pass_annual * 6900 / 12,
+        mrr_cents: pass_monthly * i64::from(MONTHLY_PRICE_CENTS)
+            + pass_annual * i64::from(ANNUAL_PRICE_CENTS) / 12,
         pending_pros,
         appointments_30d,
         articles_to_review,

@@ -6,14 +6,11 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use spymeo_core::db::home::{self, ArticleCard, FeaturedPro};
+use spymeo_core::domain::pass;
 
 use super::{Ctx, Layout, euros, render};
 use crate::error::Result;
 use crate::state::AppState;
-
-/// PASS prices (DOMAIN.md §7.2), in cents.
-pub const PASS_MONTHLY_CENTS: i64 = 690;
-pub const PASS_ANNUAL_CENTS: i64 = 6900;
 
 #[derive(Template)]
 #[template(path = "pages/home.html")]
@@ -42,8 +39,8 @@ pub async fn show(State(state): State<AppState>, ctx: Ctx) -> Result<Response> {
         pros,
         articles,
         partner_count,
-        monthly: euros(PASS_MONTHLY_CENTS),
-        annual: euros(PASS_ANNUAL_CENTS),
+        monthly: euros(pass::MONTHLY_PRICE_CENTS.into()),
+        annual: euros(pass::ANNUAL_PRICE_CENTS.into()),
     };
     Ok(render(StatusCode::OK, &page))
 }
