@@ -58,6 +58,14 @@ impl Group {
         self.route(&[Method::POST], path, handler)
     }
 
+    fn put(self, path: &'static str, handler: MethodRouter<AppState>) -> Self {
+        self.route(&[Method::PUT], path, handler)
+    }
+
+    fn delete(self, path: &'static str, handler: MethodRouter<AppState>) -> Self {
+        self.route(&[Method::DELETE], path, handler)
+    }
+
     /// A form page: GET shows it, POST submits it.
     fn form(self, path: &'static str, handler: MethodRouter<AppState>) -> Self {
         self.route(&[Method::GET, Method::POST], path, handler)
@@ -78,7 +86,24 @@ macro_rules! account_pages {
     }};
 }
 
+/// Every group of the application, area by area (one function per area keeps each area's
+/// routes together and lets areas grow without touching each other).
 fn groups() -> Vec<Group> {
+    [
+        accounts(),
+        public_site(),
+        member_space(),
+        practitioner(),
+        pro_spaces(),
+        admin(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
+/// Health, auth, pro registration, account, and the three homes reached after login.
+fn accounts() -> Vec<Group> {
     use api::account;
     use api::auth as a;
     use pages::auth as p;
@@ -161,24 +186,44 @@ fn groups() -> Vec<Group> {
                 "/api/account/avatar",
                 post(account::upload_avatar).delete(account::delete_avatar),
             )
-            .route(
-                &[Method::PUT],
+            .put(
                 "/api/account/email-preferences",
                 put(account::email_preferences),
             )
             .get("/api/account/billing", get(account::billing))
-            .route(
-                &[Method::DELETE],
-                "/api/account/delete",
-                delete(account::delete),
-            )
-            .route(&[Method::DELETE], "/api/account", delete(account::delete)),
+            .delete("/api/account/delete", delete(account::delete))
+            .delete("/api/account", delete(account::delete)),
         account_pages!(Group::new(Access::Account), "/compte"),
         Group::new(Access::Member).get("/user/tableau-de-bord", get(pages::dashboards::member)),
         account_pages!(Group::new(Access::Pro), "/pro/compte")
             .get("/pro/dashboard", get(pages::dashboards::pro)),
         Group::new(Access::Admin).get("/admin", get(pages::dashboards::admin)),
     ]
+}
+
+/// Public pages, search, blog, PASS landing and public API (DOMAIN.md §6.4, §8.1).
+fn public_site() -> Vec<Group> {
+    vec![]
+}
+
+/// The member space `/user/*`, messaging, PASS and payments (DOMAIN.md §6.5–6.7, §8.2).
+fn member_space() -> Vec<Group> {
+    vec![]
+}
+
+/// The practitioner workspace (DOMAIN.md §6.8–6.10, §8.3 `/pro/praticien/*`).
+fn practitioner() -> Vec<Group> {
+    vec![]
+}
+
+/// Artisan, merchant and center spaces and the pro common pages (DOMAIN.md §6.11–6.14).
+fn pro_spaces() -> Vec<Group> {
+    vec![]
+}
+
+/// The admin back office (DOMAIN.md §6.15, §8.4).
+fn admin() -> Vec<Group> {
+    vec![]
 }
 
 /// The application's routes, each group behind its access layer.
