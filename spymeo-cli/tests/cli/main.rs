@@ -3,4 +3,5 @@
 mod dev;
 mod helpers;
 mod migrate;
+mod resilience;
 mod serve;
