@@ -92,6 +92,23 @@ pub struct Snapshot {
     pub health: Option<Result<HealthSample, String>>,
 }
 
+impl Snapshot {
+    /// Every source failed the same way (the whole refresh timed out…).
+    pub fn failed(message: &str, with_health: bool) -> Snapshot {
+        let e = || message.to_owned();
+        Snapshot {
+            fetched_at: Utc::now(),
+            services: Err(e()),
+            tasks: Err(e()),
+            target_groups: Err(e()),
+            alarms: Err(e()),
+            errors_5xx: Err(e()),
+            logs: Err(e()),
+            health: with_health.then(|| Err(e())),
+        }
+    }
+}
+
 pub const MAX_LOG_LINES: usize = 500;
 const MAX_LOG_PAGES: usize = 5;
 

@@ -4,7 +4,9 @@
 //! drawing is a pure function of the state (clock included), so every screen is testable
 //! with plain values.
 
+pub mod app;
 pub mod keys;
+pub mod operations;
 pub mod rows;
 pub mod state;
 pub mod ui;

@@ -134,8 +134,9 @@ pub struct Pending {
     pub service: String,
     /// What will happen, in words (e.g. "spymeo:3 → spymeo:2").
     pub summary: String,
-    /// The task definition a rollback goes to.
+    /// The task definition a rollback goes to, and its recorded image.
     pub to: Option<String>,
+    pub image: Option<String>,
     pub typed: String,
 }
 

@@ -315,6 +315,7 @@ fn ask(state: &mut State, op: Operation) -> Effect {
                 service: state.focus.clone(),
                 summary: format!("nouvelles tâches de {td} (elles relisent leurs secrets)"),
                 to: None,
+                image: None,
                 typed: String::new(),
             });
             Effect::None

@@ -264,6 +264,7 @@ fn a_rollback_is_prepared_by_the_runtime_then_confirmed() {
         service: "web".into(),
         summary: "spymeo:42 → spymeo:41".into(),
         to: Some("arn:aws:ecs:eu-west-3:123456789012:task-definition/spymeo:41".into()),
+        image: Some("repo/spymeo:1.4.1".into()),
         typed: String::new(),
     };
     update(&mut s, Action::Prepared(Ok(pending.clone())));
