@@ -48,6 +48,8 @@ enum Command {
     RotateSecrets(commands::rotate_secrets::Args),
     /// Post-deploy HTTP checks against a running site.
     Smoke(commands::smoke::Args),
+    /// The on-call console (read-only unless --allow-actions).
+    Tui(commands::tui::Args),
 }
 
 fn main() -> ExitCode {
@@ -73,6 +75,7 @@ fn main() -> ExitCode {
             Command::TargetHealth(args) => commands::target_health::run(args).await,
             Command::RotateSecrets(args) => commands::rotate_secrets::run(args).await,
             Command::Smoke(args) => commands::smoke::run(args).await,
+            Command::Tui(args) => commands::tui::run(args).await,
         }
     });
     // Background work (pool connections, AWS clients) must not keep a finished command alive.

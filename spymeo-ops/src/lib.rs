@@ -4,6 +4,7 @@
 //! reuses them.
 
 pub mod aws;
+pub mod console;
 pub mod deploy;
 pub mod error;
 pub mod fetch;

@@ -11,6 +11,7 @@ pub mod serve;
 pub mod smoke;
 pub mod status;
 pub mod target_health;
+pub mod tui;
 pub mod users;
 
 use std::time::Duration;
