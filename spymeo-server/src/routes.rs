@@ -213,7 +213,76 @@ fn member_space() -> Vec<Group> {
 
 /// The practitioner workspace (DOMAIN.md §6.8–6.10, §8.3 `/pro/praticien/*`).
 fn practitioner() -> Vec<Group> {
-    vec![]
+    use api::agenda as ag;
+    use api::booking as bk;
+    use pages::practitioner::agenda as pag;
+    use pages::practitioner::booking as pb;
+    vec![
+        Group::new(Access::Public)
+            .get(
+                "/api/public/practitioners/{slug}/availabilities",
+                get(bk::availabilities),
+            )
+            .post("/api/public/practitioners/{slug}/book", post(bk::book_api))
+            .post("/api/public/appointments/{id}/cancel", post(bk::cancel_api))
+            .form(
+                "/praticiens/{slug}/reserver",
+                get(pb::booking_page).post(pb::booking_submit),
+            )
+            .get("/rendez-vous/{id}", get(pb::manage_page))
+            .post("/rendez-vous/{id}/annuler", post(pb::manage_cancel)),
+        Group::new(Access::Practitioner)
+            .route(
+                &[Method::GET, Method::PUT],
+                "/api/agenda/settings",
+                get(ag::get_settings).put(ag::put_settings),
+            )
+            .route(
+                &[Method::GET, Method::POST],
+                "/api/agenda/events",
+                get(ag::list_events).post(ag::post_event),
+            )
+            .route(
+                &[Method::GET, Method::PATCH, Method::DELETE],
+                "/api/agenda/events/{id}",
+                get(ag::get_event)
+                    .patch(ag::patch_event)
+                    .delete(ag::delete_event),
+            )
+            .route(
+                &[Method::GET, Method::POST],
+                "/api/agenda/blocks",
+                get(ag::list_blocks).post(ag::post_block),
+            )
+            .delete("/api/agenda/blocks/{id}", delete(ag::delete_block)),
+        Group::new(Access::Practitioner)
+            .get("/pro/praticien/agenda", get(pag::agenda_page))
+            .form(
+                "/pro/praticien/agenda/settings",
+                get(pag::settings_page).post(pag::settings_submit),
+            )
+            .post(
+                "/pro/praticien/agenda/rendez-vous",
+                post(pag::create_submit),
+            )
+            .post(
+                "/pro/praticien/agenda/rendez-vous/{id}/statut",
+                post(pag::status_submit),
+            )
+            .post(
+                "/pro/praticien/agenda/rendez-vous/{id}/deplacer",
+                post(pag::move_submit),
+            )
+            .post(
+                "/pro/praticien/agenda/rendez-vous/{id}/annuler",
+                post(pag::cancel_submit),
+            )
+            .post("/pro/praticien/agenda/absences", post(pag::block_submit))
+            .post(
+                "/pro/praticien/agenda/absences/{id}/supprimer",
+                post(pag::block_delete_submit),
+            ),
+    ]
 }
 
 /// Artisan, merchant and center spaces and the pro common pages (DOMAIN.md §6.11–6.14).

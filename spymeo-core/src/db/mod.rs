@@ -21,6 +21,7 @@ pub mod migrate;
 pub mod notifications;
 pub mod outbox;
 pub mod pass;
+pub mod practitioner_agenda;
 pub mod precompta;
 pub mod pros;
 pub mod rate_limit;

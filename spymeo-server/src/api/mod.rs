@@ -1,6 +1,8 @@
 //! JSON API handlers, one module per area.
 
 pub mod account;
+pub mod agenda;
 pub mod auth;
+pub mod booking;
 pub mod health;
 pub mod register_pro;

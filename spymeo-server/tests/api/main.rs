@@ -7,4 +7,7 @@ mod email;
 mod health;
 mod helpers;
 mod pages;
+mod practitioner_agenda;
+mod practitioner_common;
+mod practitioner_pages;
 mod register_pro;
