@@ -4,7 +4,7 @@
 
 use axum::Router;
 use axum::http::Method;
-use axum::routing::{MethodRouter, delete, get, post, put};
+use axum::routing::{MethodRouter, delete, get, patch, post, put};
 
 use crate::auth::Access;
 use crate::state::AppState;
@@ -215,8 +215,10 @@ fn member_space() -> Vec<Group> {
 fn practitioner() -> Vec<Group> {
     use api::agenda as ag;
     use api::booking as bk;
+    use api::clients as cl;
     use pages::practitioner::agenda as pag;
     use pages::practitioner::booking as pb;
+    use pages::practitioner::clients as pcl;
     vec![
         Group::new(Access::Public)
             .get(
@@ -256,6 +258,50 @@ fn practitioner() -> Vec<Group> {
             )
             .delete("/api/agenda/blocks/{id}", delete(ag::delete_block)),
         Group::new(Access::Practitioner)
+            .route(
+                &[Method::GET, Method::POST],
+                "/api/clients",
+                get(cl::list).post(cl::create),
+            )
+            .route(
+                &[Method::GET, Method::PATCH, Method::DELETE],
+                "/api/clients/{id}",
+                get(cl::get).patch(cl::patch).delete(cl::delete),
+            )
+            .route(
+                &[Method::GET, Method::POST],
+                "/api/clients/{id}/antecedents",
+                get(cl::list_antecedents).post(cl::create_antecedent),
+            )
+            .route(
+                &[Method::PATCH, Method::DELETE],
+                "/api/antecedents/{id}",
+                patch(cl::patch_antecedent).delete(cl::delete_antecedent),
+            )
+            .route(
+                &[Method::GET, Method::POST],
+                "/api/clients/{id}/consultations",
+                get(cl::list_consultations).post(cl::create_consultation),
+            )
+            .route(
+                &[Method::GET, Method::PATCH, Method::DELETE],
+                "/api/consultations/{id}",
+                get(cl::get_consultation)
+                    .patch(cl::patch_consultation)
+                    .delete(cl::delete_consultation),
+            )
+            .route(
+                &[Method::GET, Method::POST],
+                "/api/clients/{id}/docs",
+                get(cl::list_docs).post(cl::create_doc),
+            )
+            .route(
+                &[Method::GET, Method::PATCH, Method::DELETE],
+                "/api/docs/{id}",
+                get(cl::get_doc).patch(cl::patch_doc).delete(cl::delete_doc),
+            )
+            .get("/api/docs/{id}/download", get(cl::download_doc)),
+        Group::new(Access::Practitioner)
             .get("/pro/praticien/agenda", get(pag::agenda_page))
             .form(
                 "/pro/praticien/agenda/settings",
@@ -281,6 +327,48 @@ fn practitioner() -> Vec<Group> {
             .post(
                 "/pro/praticien/agenda/absences/{id}/supprimer",
                 post(pag::block_delete_submit),
+            ),
+        Group::new(Access::Practitioner)
+            .form(
+                "/pro/praticien/fiches-clients",
+                get(pcl::list_page).post(pcl::create_submit),
+            )
+            .form(
+                "/pro/praticien/fiches-clients/{id}",
+                get(pcl::client_page).post(pcl::update_submit),
+            )
+            .post(
+                "/pro/praticien/fiches-clients/{id}/archiver",
+                post(pcl::archive_submit),
+            )
+            .post(
+                "/pro/praticien/fiches-clients/{id}/supprimer",
+                post(pcl::delete_submit),
+            )
+            .post(
+                "/pro/praticien/fiches-clients/{id}/antecedents",
+                post(pcl::antecedent_submit),
+            )
+            .post(
+                "/pro/praticien/antecedents/{id}/supprimer",
+                post(pcl::antecedent_delete_submit),
+            )
+            .post(
+                "/pro/praticien/fiches-clients/{id}/consultations",
+                post(pcl::consultation_create_submit),
+            )
+            .post(
+                "/pro/praticien/fiches-clients/{id}/documents",
+                post(pcl::document_submit),
+            )
+            .get("/pro/praticien/documents/{id}", get(pcl::document_download))
+            .post(
+                "/pro/praticien/documents/{id}/supprimer",
+                post(pcl::document_delete_submit),
+            )
+            .form(
+                "/pro/praticien/consultations/{id}",
+                get(pcl::consultation_page).post(pcl::consultation_submit),
             ),
     ]
 }

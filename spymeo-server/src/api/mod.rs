@@ -4,5 +4,6 @@ pub mod account;
 pub mod agenda;
 pub mod auth;
 pub mod booking;
+pub mod clients;
 pub mod health;
 pub mod register_pro;

@@ -8,6 +8,7 @@ mod health;
 mod helpers;
 mod pages;
 mod practitioner_agenda;
+mod practitioner_clients;
 mod practitioner_common;
 mod practitioner_pages;
 mod register_pro;

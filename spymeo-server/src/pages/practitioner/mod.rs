@@ -4,6 +4,7 @@
 
 pub mod agenda;
 pub mod booking;
+pub mod clients;
 
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -105,24 +106,41 @@ pub fn fr_date(d: impl Borrow<NaiveDate>) -> String {
     d.format("%d/%m/%Y").to_string()
 }
 
+/// An instant however deeply borrowed (templates hand over `&&DateTime` from matches).
+pub trait Instant {
+    fn instant(&self) -> DateTime<Utc>;
+}
+
+impl Instant for DateTime<Utc> {
+    fn instant(&self) -> DateTime<Utc> {
+        *self
+    }
+}
+
+impl<T: Instant + ?Sized> Instant for &T {
+    fn instant(&self) -> DateTime<Utc> {
+        (**self).instant()
+    }
+}
+
 /// Paris wall-clock "14:30".
-pub fn time(t: impl Borrow<DateTime<Utc>>) -> String {
-    t.borrow()
+pub fn time(t: impl Instant) -> String {
+    t.instant()
         .with_timezone(&chrono_tz::Europe::Paris)
         .format("%H:%M")
         .to_string()
 }
 
 /// "07/12/2026 à 14:30", Paris time.
-pub fn date_time(t: impl Borrow<DateTime<Utc>>) -> String {
-    t.borrow()
+pub fn date_time(t: impl Instant) -> String {
+    t.instant()
         .with_timezone(&chrono_tz::Europe::Paris)
         .format("%d/%m/%Y à %H:%M")
         .to_string()
 }
 
-pub fn paris_day(t: impl Borrow<DateTime<Utc>>) -> NaiveDate {
-    spymeo_core::domain::paris_date(*t.borrow())
+pub fn paris_day(t: impl Instant) -> NaiveDate {
+    spymeo_core::domain::paris_date(t.instant())
 }
 
 /// A local date and "HH:MM" in Paris → instant (DST policy of the slot rules).
