@@ -216,9 +216,11 @@ fn practitioner() -> Vec<Group> {
     use api::agenda as ag;
     use api::booking as bk;
     use api::clients as cl;
+    use api::invoices as inv;
     use pages::practitioner::agenda as pag;
     use pages::practitioner::booking as pb;
     use pages::practitioner::clients as pcl;
+    use pages::practitioner::invoices as pin;
     vec![
         Group::new(Access::Public)
             .get(
@@ -301,6 +303,49 @@ fn practitioner() -> Vec<Group> {
                 get(cl::get_doc).patch(cl::patch_doc).delete(cl::delete_doc),
             )
             .get("/api/docs/{id}/download", get(cl::download_doc)),
+        Group::new(Access::Practitioner)
+            .get("/api/invoices", get(inv::list))
+            .route(
+                &[Method::GET, Method::POST],
+                "/api/clients/{id}/invoices",
+                get(inv::list_for_client).post(inv::create_for_client),
+            )
+            .route(
+                &[Method::GET, Method::PATCH, Method::DELETE],
+                "/api/invoices/{id}",
+                get(inv::get).patch(inv::patch).delete(inv::delete),
+            )
+            .post("/api/invoices/{id}/issue", post(inv::issue))
+            .post("/api/invoices/{id}/mark-paid", post(inv::mark_paid))
+            .post("/api/invoices/{id}/credit-note", post(inv::credit_note))
+            .get("/api/invoices/{id}/pdf", get(inv::pdf))
+            .get("/pro/praticien/factures", get(pin::list_page))
+            .form(
+                "/pro/praticien/factures/{id}",
+                get(pin::invoice_page).post(pin::save_submit),
+            )
+            .post(
+                "/pro/praticien/factures/{id}/emettre",
+                post(pin::issue_submit),
+            )
+            .post("/pro/praticien/factures/{id}/payee", post(pin::paid_submit))
+            .post(
+                "/pro/praticien/factures/{id}/avoir",
+                post(pin::credit_submit),
+            )
+            .post(
+                "/pro/praticien/factures/{id}/supprimer",
+                post(pin::delete_submit),
+            )
+            .get("/pro/praticien/factures/{id}/pdf", get(pin::pdf))
+            .post(
+                "/pro/praticien/consultations/{id}/facture",
+                post(pin::from_consultation_submit),
+            )
+            .post(
+                "/pro/praticien/fiches-clients/{id}/factures",
+                post(pin::from_client_submit),
+            ),
         Group::new(Access::Practitioner)
             .get("/pro/praticien/agenda", get(pag::agenda_page))
             .form(

@@ -6,4 +6,6 @@ pub mod auth;
 pub mod booking;
 pub mod clients;
 pub mod health;
+pub mod invoice_pdf;
+pub mod invoices;
 pub mod register_pro;

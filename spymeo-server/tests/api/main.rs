@@ -10,5 +10,6 @@ mod pages;
 mod practitioner_agenda;
 mod practitioner_clients;
 mod practitioner_common;
+mod practitioner_invoices;
 mod practitioner_pages;
 mod register_pro;

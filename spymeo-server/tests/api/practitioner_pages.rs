@@ -370,3 +370,119 @@ async fn practitioner_creates_completes_and_writes_the_consultation_from_the_age
     .await;
     assert!(text_of(&page, ".flash-error").contains("rendez-vous tombent dans cette absence"));
 }
+
+#[tokio::test]
+async fn consultation_becomes_an_issued_then_paid_invoice_through_the_pages() {
+    let app = crate::helpers::spawn_app().await;
+    let pro = practitioner(&app, "facturation").await;
+    let (_, c) = send_json(&app, &pro.client, reqwest::Method::POST, "/api/clients", serde_json::json!({
+        "firstName": "Léa", "lastName": "Morel", "addressLine": "1 rue Monge", "postalCode": "21000", "city": "Dijon"})).await;
+    let client = c["id"].as_str().unwrap().to_owned();
+    let res = app
+        .post_form(
+            &pro.client,
+            &format!("/pro/praticien/fiches-clients/{client}/consultations"),
+            &[
+                ("date", "2026-11-30"),
+                ("time", "10:00"),
+                ("motif", "Bilan vitalité"),
+                ("duration_min", "60"),
+                ("price", "60"),
+            ],
+        )
+        .await;
+    let editor = location(&res);
+    assert!(
+        editor.starts_with("/pro/praticien/consultations/"),
+        "{editor}"
+    );
+    let res = app
+        .post_form(
+            &pro.client,
+            &editor,
+            &[
+                ("motif", "Bilan vitalité"),
+                ("date", "2026-11-30"),
+                ("time", "10:00"),
+                ("duration_min", "60"),
+                ("price", "60"),
+                ("notes", "Fatigue, sommeil"),
+                ("recommendations", "Marche quotidienne"),
+            ],
+        )
+        .await;
+    assert_redirect_to(&res, &editor);
+    let page = html(pro.client.get(app.url(&editor)).send().await.unwrap()).await;
+    assert_eq!(text_of(&page, "#notes"), "Fatigue, sommeil");
+    // "Créer la facture": a draft with the consultation's line.
+    let res = app
+        .post_form(&pro.client, &format!("{editor}/facture"), &[])
+        .await;
+    let invoice = location(&res);
+    assert!(invoice.starts_with("/pro/praticien/factures/"), "{invoice}");
+    let page = html(pro.client.get(app.url(&invoice)).send().await.unwrap()).await;
+    assert_eq!(
+        select(&page, "input[name=l0_label]")[0]
+            .value()
+            .attr("value"),
+        Some("Bilan vitalité – 60 min")
+    );
+    assert_eq!(
+        select(&page, "input[name=l0_price]")[0]
+            .value()
+            .attr("value"),
+        Some("60")
+    );
+    // Save and issue in one click, then record the payment.
+    let res = app
+        .post_form(
+            &pro.client,
+            &invoice,
+            &[
+                ("service_date", "2026-11-30"),
+                ("due_date", ""),
+                ("notes", ""),
+                ("l0_label", "Bilan vitalité – 60 min"),
+                ("l0_qty", "1"),
+                ("l0_price", "60"),
+                ("l0_vat", "0"),
+                ("l1_label", ""),
+                ("l1_qty", "1"),
+                ("l1_price", ""),
+                ("l1_vat", "0"),
+                ("action", "issue"),
+            ],
+        )
+        .await;
+    assert_redirect_to(&res, &invoice);
+    let page = html(pro.client.get(app.url(&invoice)).send().await.unwrap()).await;
+    assert!(text_of(&page, ".flash-success").contains("émise"));
+    assert!(text_of(&page, "#titre").starts_with("Facture F-"));
+    assert!(text_of(&page, ".mention").contains("293 B"));
+    let res = app
+        .post_form(
+            &pro.client,
+            &format!("{invoice}/payee"),
+            &[("payment_method", "CHEQUE"), ("paid_on", "")],
+        )
+        .await;
+    assert_redirect_to(&res, &invoice);
+    let page = html(pro.client.get(app.url(&invoice)).send().await.unwrap()).await;
+    assert_eq!(text_of(&page, ".status"), "Payée");
+    let list = html(
+        pro.client
+            .get(app.url("/pro/praticien/factures?statut=PAID"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(count(&list, "#factures tbody tr"), 1);
+    let res = pro
+        .client
+        .get(app.url(&format!("{invoice}/pdf")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.headers()["content-type"], "application/pdf");
+}

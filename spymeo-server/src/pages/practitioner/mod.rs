@@ -5,6 +5,7 @@
 pub mod agenda;
 pub mod booking;
 pub mod clients;
+pub mod invoices;
 
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -73,8 +74,8 @@ const MONTHS: [&str; 12] = [
 ];
 
 /// "lundi 7 décembre 2026".
-pub fn long_date(d: impl Borrow<NaiveDate>) -> String {
-    let d = *d.borrow();
+pub fn long_date(d: impl Day) -> String {
+    let d = d.date();
     format!(
         "{} {} {} {}",
         DAYS[d.weekday().num_days_from_monday() as usize],
@@ -85,8 +86,8 @@ pub fn long_date(d: impl Borrow<NaiveDate>) -> String {
 }
 
 /// "lun. 7/12".
-pub fn short_date(d: impl Borrow<NaiveDate>) -> String {
-    let d = *d.borrow();
+pub fn short_date(d: impl Day) -> String {
+    let d = d.date();
     format!(
         "{}. {}/{}",
         &DAYS[d.weekday().num_days_from_monday() as usize][..3],
@@ -101,9 +102,26 @@ pub fn weekday_name(iso: impl Borrow<i16>) -> &'static str {
 }
 
 /// "07/12/2026".
-pub fn fr_date(d: impl Borrow<NaiveDate>) -> String {
-    let d = d.borrow();
+pub fn fr_date(d: impl Day) -> String {
+    let d = d.date();
     d.format("%d/%m/%Y").to_string()
+}
+
+/// A calendar date however deeply borrowed.
+pub trait Day {
+    fn date(&self) -> NaiveDate;
+}
+
+impl Day for NaiveDate {
+    fn date(&self) -> NaiveDate {
+        *self
+    }
+}
+
+impl<T: Day + ?Sized> Day for &T {
+    fn date(&self) -> NaiveDate {
+        (**self).date()
+    }
 }
 
 /// An instant however deeply borrowed (templates hand over `&&DateTime` from matches).
