@@ -217,10 +217,12 @@ fn practitioner() -> Vec<Group> {
     use api::booking as bk;
     use api::clients as cl;
     use api::invoices as inv;
+    use api::precompta as pc;
     use pages::practitioner::agenda as pag;
     use pages::practitioner::booking as pb;
     use pages::practitioner::clients as pcl;
     use pages::practitioner::invoices as pin;
+    use pages::practitioner::precompta as ppc;
     vec![
         Group::new(Access::Public)
             .get(
@@ -345,6 +347,54 @@ fn practitioner() -> Vec<Group> {
             .post(
                 "/pro/praticien/fiches-clients/{id}/factures",
                 post(pin::from_client_submit),
+            ),
+        // Pre-compta is for every pro role (DOMAIN.md §6.10); its page here is the
+        // practitioner's.
+        Group::new(Access::Pro)
+            .route(
+                &[Method::GET, Method::PUT, Method::POST],
+                "/api/precompta/config",
+                get(pc::get_config).put(pc::put_config).post(pc::put_config),
+            )
+            .route(
+                &[Method::GET, Method::POST],
+                "/api/precompta/transactions",
+                get(pc::list_transactions).post(pc::create_transaction),
+            )
+            .route(
+                &[Method::PATCH, Method::DELETE],
+                "/api/precompta/transactions/{id}",
+                patch(pc::patch_transaction).delete(pc::delete_transaction),
+            )
+            .route(
+                &[Method::GET, Method::POST],
+                "/api/precompta/receipts",
+                get(pc::list_receipts).post(pc::upload_receipt),
+            )
+            .route(
+                &[Method::GET, Method::DELETE],
+                "/api/precompta/receipts/{id}",
+                get(pc::get_receipt).delete(pc::delete_receipt),
+            )
+            .get("/api/precompta/summary", get(pc::summary))
+            .get("/api/precompta/export", get(pc::export)),
+        Group::new(Access::Practitioner)
+            .get("/pro/praticien/precompta", get(ppc::page))
+            .form(
+                "/pro/praticien/precompta/config",
+                get(ppc::config_page).post(ppc::config_submit),
+            )
+            .post(
+                "/pro/praticien/precompta/ecritures",
+                post(ppc::entry_submit),
+            )
+            .post(
+                "/pro/praticien/precompta/ecritures/{id}/supprimer",
+                post(ppc::entry_delete_submit),
+            )
+            .get(
+                "/pro/praticien/precompta/justificatifs/{id}",
+                get(ppc::receipt),
             ),
         Group::new(Access::Practitioner)
             .get("/pro/praticien/agenda", get(pag::agenda_page))

@@ -25,6 +25,7 @@ pub mod outbox;
 pub mod pass;
 pub mod practitioner_agenda;
 pub mod precompta;
+pub mod precompta_books;
 pub mod pros;
 pub mod rate_limit;
 pub mod sessions;

@@ -8,4 +8,5 @@ pub mod clients;
 pub mod health;
 pub mod invoice_pdf;
 pub mod invoices;
+pub mod precompta;
 pub mod register_pro;

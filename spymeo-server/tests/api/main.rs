@@ -12,4 +12,5 @@ mod practitioner_clients;
 mod practitioner_common;
 mod practitioner_invoices;
 mod practitioner_pages;
+mod practitioner_precompta;
 mod register_pro;

@@ -6,6 +6,7 @@ pub mod agenda;
 pub mod booking;
 pub mod clients;
 pub mod invoices;
+pub mod precompta;
 
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
