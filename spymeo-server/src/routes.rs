@@ -4,7 +4,7 @@
 
 use axum::Router;
 use axum::http::Method;
-use axum::routing::{MethodRouter, delete, get, post, put};
+use axum::routing::{MethodRouter, delete, get, patch, post, put};
 
 use crate::auth::Access;
 use crate::state::AppState;
@@ -213,7 +213,259 @@ fn member_space() -> Vec<Group> {
 
 /// The practitioner workspace (DOMAIN.md §6.8–6.10, §8.3 `/pro/praticien/*`).
 fn practitioner() -> Vec<Group> {
-    vec![]
+    use api::agenda as ag;
+    use api::booking as bk;
+    use api::clients as cl;
+    use api::invoices as inv;
+    use api::precompta as pc;
+    use pages::practitioner::agenda as pag;
+    use pages::practitioner::booking as pb;
+    use pages::practitioner::clients as pcl;
+    use pages::practitioner::invoices as pin;
+    use pages::practitioner::precompta as ppc;
+    vec![
+        Group::new(Access::Public)
+            .get(
+                "/api/public/practitioners/{slug}/availabilities",
+                get(bk::availabilities),
+            )
+            .post("/api/public/practitioners/{slug}/book", post(bk::book_api))
+            .post("/api/public/appointments/{id}/cancel", post(bk::cancel_api))
+            .form(
+                "/praticiens/{slug}/reserver",
+                get(pb::booking_page).post(pb::booking_submit),
+            )
+            .get("/rendez-vous/{id}", get(pb::manage_page))
+            .post("/rendez-vous/{id}/annuler", post(pb::manage_cancel)),
+        Group::new(Access::Practitioner)
+            .route(
+                &[Method::GET, Method::PUT],
+                "/api/agenda/settings",
+                get(ag::get_settings).put(ag::put_settings),
+            )
+            .route(
+                &[Method::GET, Method::POST],
+                "/api/agenda/events",
+                get(ag::list_events).post(ag::post_event),
+            )
+            .route(
+                &[Method::GET, Method::PATCH, Method::DELETE],
+                "/api/agenda/events/{id}",
+                get(ag::get_event)
+                    .patch(ag::patch_event)
+                    .delete(ag::delete_event),
+            )
+            .route(
+                &[Method::GET, Method::POST],
+                "/api/agenda/blocks",
+                get(ag::list_blocks).post(ag::post_block),
+            )
+            .delete("/api/agenda/blocks/{id}", delete(ag::delete_block)),
+        Group::new(Access::Practitioner)
+            .route(
+                &[Method::GET, Method::POST],
+                "/api/clients",
+                get(cl::list).post(cl::create),
+            )
+            .route(
+                &[Method::GET, Method::PATCH, Method::DELETE],
+                "/api/clients/{id}",
+                get(cl::get).patch(cl::patch).delete(cl::delete),
+            )
+            .route(
+                &[Method::GET, Method::POST],
+                "/api/clients/{id}/antecedents",
+                get(cl::list_antecedents).post(cl::create_antecedent),
+            )
+            .route(
+                &[Method::PATCH, Method::DELETE],
+                "/api/antecedents/{id}",
+                patch(cl::patch_antecedent).delete(cl::delete_antecedent),
+            )
+            .route(
+                &[Method::GET, Method::POST],
+                "/api/clients/{id}/consultations",
+                get(cl::list_consultations).post(cl::create_consultation),
+            )
+            .route(
+                &[Method::GET, Method::PATCH, Method::DELETE],
+                "/api/consultations/{id}",
+                get(cl::get_consultation)
+                    .patch(cl::patch_consultation)
+                    .delete(cl::delete_consultation),
+            )
+            .route(
+                &[Method::GET, Method::POST],
+                "/api/clients/{id}/docs",
+                get(cl::list_docs).post(cl::create_doc),
+            )
+            .route(
+                &[Method::GET, Method::PATCH, Method::DELETE],
+                "/api/docs/{id}",
+                get(cl::get_doc).patch(cl::patch_doc).delete(cl::delete_doc),
+            )
+            .get("/api/docs/{id}/download", get(cl::download_doc)),
+        Group::new(Access::Practitioner)
+            .get("/api/invoices", get(inv::list))
+            .route(
+                &[Method::GET, Method::POST],
+                "/api/clients/{id}/invoices",
+                get(inv::list_for_client).post(inv::create_for_client),
+            )
+            .route(
+                &[Method::GET, Method::PATCH, Method::DELETE],
+                "/api/invoices/{id}",
+                get(inv::get).patch(inv::patch).delete(inv::delete),
+            )
+            .post("/api/invoices/{id}/issue", post(inv::issue))
+            .post("/api/invoices/{id}/mark-paid", post(inv::mark_paid))
+            .post("/api/invoices/{id}/credit-note", post(inv::credit_note))
+            .get("/api/invoices/{id}/pdf", get(inv::pdf))
+            .get("/pro/praticien/factures", get(pin::list_page))
+            .form(
+                "/pro/praticien/factures/{id}",
+                get(pin::invoice_page).post(pin::save_submit),
+            )
+            .post(
+                "/pro/praticien/factures/{id}/emettre",
+                post(pin::issue_submit),
+            )
+            .post("/pro/praticien/factures/{id}/payee", post(pin::paid_submit))
+            .post(
+                "/pro/praticien/factures/{id}/avoir",
+                post(pin::credit_submit),
+            )
+            .post(
+                "/pro/praticien/factures/{id}/supprimer",
+                post(pin::delete_submit),
+            )
+            .get("/pro/praticien/factures/{id}/pdf", get(pin::pdf))
+            .post(
+                "/pro/praticien/consultations/{id}/facture",
+                post(pin::from_consultation_submit),
+            )
+            .post(
+                "/pro/praticien/fiches-clients/{id}/factures",
+                post(pin::from_client_submit),
+            ),
+        // Pre-compta is for every pro role (DOMAIN.md §6.10); its page here is the
+        // practitioner's.
+        Group::new(Access::Pro)
+            .route(
+                &[Method::GET, Method::PUT, Method::POST],
+                "/api/precompta/config",
+                get(pc::get_config).put(pc::put_config).post(pc::put_config),
+            )
+            .route(
+                &[Method::GET, Method::POST],
+                "/api/precompta/transactions",
+                get(pc::list_transactions).post(pc::create_transaction),
+            )
+            .route(
+                &[Method::PATCH, Method::DELETE],
+                "/api/precompta/transactions/{id}",
+                patch(pc::patch_transaction).delete(pc::delete_transaction),
+            )
+            .route(
+                &[Method::GET, Method::POST],
+                "/api/precompta/receipts",
+                get(pc::list_receipts).post(pc::upload_receipt),
+            )
+            .route(
+                &[Method::GET, Method::DELETE],
+                "/api/precompta/receipts/{id}",
+                get(pc::get_receipt).delete(pc::delete_receipt),
+            )
+            .get("/api/precompta/summary", get(pc::summary))
+            .get("/api/precompta/export", get(pc::export)),
+        Group::new(Access::Practitioner)
+            .get("/pro/praticien/precompta", get(ppc::page))
+            .form(
+                "/pro/praticien/precompta/config",
+                get(ppc::config_page).post(ppc::config_submit),
+            )
+            .post(
+                "/pro/praticien/precompta/ecritures",
+                post(ppc::entry_submit),
+            )
+            .post(
+                "/pro/praticien/precompta/ecritures/{id}/supprimer",
+                post(ppc::entry_delete_submit),
+            )
+            .get(
+                "/pro/praticien/precompta/justificatifs/{id}",
+                get(ppc::receipt),
+            ),
+        Group::new(Access::Practitioner)
+            .get("/pro/praticien/agenda", get(pag::agenda_page))
+            .form(
+                "/pro/praticien/agenda/settings",
+                get(pag::settings_page).post(pag::settings_submit),
+            )
+            .post(
+                "/pro/praticien/agenda/rendez-vous",
+                post(pag::create_submit),
+            )
+            .post(
+                "/pro/praticien/agenda/rendez-vous/{id}/statut",
+                post(pag::status_submit),
+            )
+            .post(
+                "/pro/praticien/agenda/rendez-vous/{id}/deplacer",
+                post(pag::move_submit),
+            )
+            .post(
+                "/pro/praticien/agenda/rendez-vous/{id}/annuler",
+                post(pag::cancel_submit),
+            )
+            .post("/pro/praticien/agenda/absences", post(pag::block_submit))
+            .post(
+                "/pro/praticien/agenda/absences/{id}/supprimer",
+                post(pag::block_delete_submit),
+            ),
+        Group::new(Access::Practitioner)
+            .form(
+                "/pro/praticien/fiches-clients",
+                get(pcl::list_page).post(pcl::create_submit),
+            )
+            .form(
+                "/pro/praticien/fiches-clients/{id}",
+                get(pcl::client_page).post(pcl::update_submit),
+            )
+            .post(
+                "/pro/praticien/fiches-clients/{id}/archiver",
+                post(pcl::archive_submit),
+            )
+            .post(
+                "/pro/praticien/fiches-clients/{id}/supprimer",
+                post(pcl::delete_submit),
+            )
+            .post(
+                "/pro/praticien/fiches-clients/{id}/antecedents",
+                post(pcl::antecedent_submit),
+            )
+            .post(
+                "/pro/praticien/antecedents/{id}/supprimer",
+                post(pcl::antecedent_delete_submit),
+            )
+            .post(
+                "/pro/praticien/fiches-clients/{id}/consultations",
+                post(pcl::consultation_create_submit),
+            )
+            .post(
+                "/pro/praticien/fiches-clients/{id}/documents",
+                post(pcl::document_submit),
+            )
+            .get("/pro/praticien/documents/{id}", get(pcl::document_download))
+            .post(
+                "/pro/praticien/documents/{id}/supprimer",
+                post(pcl::document_delete_submit),
+            )
+            .form(
+                "/pro/praticien/consultations/{id}",
+                get(pcl::consultation_page).post(pcl::consultation_submit),
+            ),
+    ]
 }
 
 /// Artisan, merchant and center spaces and the pro common pages (DOMAIN.md §6.11–6.14).

@@ -357,6 +357,27 @@ pub async fn busy_ranges(
         .collect())
 }
 
+async fn block_ranges(
+    conn: &mut PgConnection,
+    practitioner_id: Uuid,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Result<Vec<Busy>> {
+    let rows: Vec<(DateTime<Utc>, DateTime<Utc>)> = sqlx::query_as(
+        "SELECT starts_at, ends_at FROM agenda_blocks
+          WHERE practitioner_id = $1 AND tstzrange(starts_at, ends_at, '[)') && tstzrange($2, $3, '[)')",
+    )
+    .bind(practitioner_id)
+    .bind(from)
+    .bind(to)
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(start, end)| Busy { start, end })
+        .collect())
+}
+
 /// The bookable slots of one appointment type over local dates `from..=to` (§7.1). Only
 /// active, online-bookable types of the practitioner have slots (else 404).
 pub async fn available_slots(
@@ -366,6 +387,30 @@ pub async fn available_slots(
     from: NaiveDate,
     to: NaiveDate,
     now: DateTime<Utc>,
+) -> Result<Vec<Slot>> {
+    slots_between(
+        conn,
+        practitioner_id,
+        appointment_type_id,
+        from,
+        to,
+        now,
+        true,
+    )
+    .await
+}
+
+/// Slots computed with `with_appointments = false` ignore bookings (blocks still count):
+/// a start offered then but not now is taken, not unknown — 409 SLOT_TAKEN rather than
+/// 400 SLOT_NOT_OFFERED for the losers of a race.
+async fn slots_between(
+    conn: &mut PgConnection,
+    practitioner_id: Uuid,
+    appointment_type_id: Uuid,
+    from: NaiveDate,
+    to: NaiveDate,
+    now: DateTime<Utc>,
+    with_appointments: bool,
 ) -> Result<Vec<Slot>> {
     let ty: Option<(i16, LocationKind)> = sqlx::query_as(
         "SELECT duration_min, location_kind FROM appointment_types
@@ -383,7 +428,11 @@ pub async fn available_slots(
     // Local dates cover at most ±14 h around UTC midnight.
     let from_utc = from.and_hms_opt(0, 0, 0).expect("midnight").and_utc() - Duration::days(1);
     let to_utc = to.and_hms_opt(0, 0, 0).expect("midnight").and_utc() + Duration::days(2);
-    let busy = busy_ranges(conn, practitioner_id, from_utc, to_utc).await?;
+    let busy = if with_appointments {
+        busy_ranges(conn, practitioner_id, from_utc, to_utc).await?
+    } else {
+        block_ranges(conn, practitioner_id, from_utc, to_utc).await?
+    };
     Ok(crate::domain::slots::slots(
         &settings,
         &rules,
@@ -601,7 +650,21 @@ pub async fn book_online(
     )
     .await?;
     if !offered.iter().any(|s| s.start == b.start) {
-        return Err(slot_not_offered());
+        let unbooked = slots_between(
+            &mut *conn,
+            practitioner_id,
+            b.appointment_type_id,
+            day,
+            day,
+            now,
+            false,
+        )
+        .await?;
+        return Err(if unbooked.iter().any(|s| s.start == b.start) {
+            slot_taken()
+        } else {
+            slot_not_offered()
+        });
     }
     let mut tx = conn.begin().await?;
     let (client_id, created) = crate::db::clients::find_or_create_by_email(

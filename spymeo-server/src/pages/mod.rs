@@ -6,6 +6,7 @@ pub mod auth;
 pub mod dashboards;
 pub mod errors;
 pub mod home;
+pub mod practitioner;
 pub mod register_pro;
 pub mod static_files;
 
