@@ -4,7 +4,7 @@
 
 use axum::Router;
 use axum::http::Method;
-use axum::routing::{MethodRouter, delete, get, post, put};
+use axum::routing::{MethodRouter, delete, get, patch, post, put};
 
 use crate::auth::Access;
 use crate::state::AppState;
@@ -197,7 +197,6 @@ fn accounts() -> Vec<Group> {
         Group::new(Access::Member).get("/user/tableau-de-bord", get(pages::dashboards::member)),
         account_pages!(Group::new(Access::Pro), "/pro/compte")
             .get("/pro/dashboard", get(pages::dashboards::pro)),
-        Group::new(Access::Admin).get("/admin", get(pages::dashboards::admin)),
     ]
 }
 
@@ -218,12 +217,245 @@ fn practitioner() -> Vec<Group> {
 
 /// Artisan, merchant and center spaces and the pro common pages (DOMAIN.md §6.11–6.14).
 fn pro_spaces() -> Vec<Group> {
-    vec![]
+    vec![merchant(), artisan()]
+}
+
+const GPD: &[Method] = &[Method::GET, Method::PATCH, Method::DELETE];
+const GP: &[Method] = &[Method::GET, Method::PATCH];
+const GETPOST: &[Method] = &[Method::GET, Method::POST];
+
+/// `/api/pro/commercant/*` and `/pro/commercant/*` (§6.13, §8.3).
+fn merchant() -> Group {
+    use api::merchant as a;
+    use pages::merchant as p;
+    Group::new(Access::Merchant)
+        .route(
+            GETPOST,
+            "/api/pro/commercant/products",
+            get(a::products).post(a::create_product),
+        )
+        .route(
+            GPD,
+            "/api/pro/commercant/products/{id}",
+            get(a::product)
+                .patch(a::patch_product)
+                .delete(a::delete_product),
+        )
+        .get("/api/pro/commercant/stock", get(a::stock_levels))
+        .get("/api/pro/commercant/stock/export.csv", get(a::stock_csv))
+        .route(
+            GETPOST,
+            "/api/pro/commercant/stock/movements",
+            get(a::movements).post(a::record_movement),
+        )
+        .route(
+            GETPOST,
+            "/api/pro/commercant/clients",
+            get(a::clients).post(a::create_client),
+        )
+        .route(
+            GPD,
+            "/api/pro/commercant/clients/{id}",
+            get(a::client)
+                .patch(a::patch_client)
+                .delete(a::delete_client),
+        )
+        .route(
+            GETPOST,
+            "/api/pro/commercant/orders",
+            get(a::orders_list).post(a::create_order),
+        )
+        .route(
+            GP,
+            "/api/pro/commercant/orders/{id}",
+            get(a::order).patch(a::patch_order),
+        )
+        .post(
+            "/api/pro/commercant/orders/{id}/status",
+            post(a::set_status),
+        )
+        .get("/api/pro/commercant/stats", get(a::stats))
+        .get("/pro/commercant/produits", get(p::products))
+        .form(
+            "/pro/commercant/produits/nouveau",
+            get(p::new_product).post(p::create_product),
+        )
+        .get("/pro/commercant/produits/{slug}", get(p::product))
+        .form(
+            "/pro/commercant/produits/{slug}/edit",
+            get(p::edit_product).post(p::save_product),
+        )
+        .get("/pro/commercant/stock", get(p::stock))
+        .get("/pro/commercant/stock/export.csv", get(a::stock_csv))
+        .post("/pro/commercant/stock/mouvements", post(p::add_movement))
+        .form(
+            "/pro/commercant/commandes",
+            get(p::orders).post(p::create_order),
+        )
+        .get("/pro/commercant/commandes/{id}", get(p::order))
+        .post(
+            "/pro/commercant/commandes/{id}/statut",
+            post(p::order_status),
+        )
+        .form(
+            "/pro/commercant/clients",
+            get(p::clients).post(p::create_client),
+        )
+        .post(
+            "/pro/commercant/clients/{id}/supprimer",
+            post(p::delete_client),
+        )
+        .get(
+            "/pro/commercant/statistiques",
+            get(pages::pro_stats::merchant_stats),
+        )
+        .get("/pro/commercant/pre-compta", get(pages::pro_stats::ledger))
+        .get(
+            "/pro/commercant/pre-compta/export.csv",
+            get(pages::pro_stats::ledger_csv),
+        )
+}
+
+/// `/api/pro/artisan/*` and `/pro/artisan/*` (§6.12, §8.3).
+fn artisan() -> Group {
+    use api::artisan as a;
+    use pages::artisan as p;
+    Group::new(Access::Artisan)
+        .route(
+            GETPOST,
+            "/api/pro/artisan/services",
+            get(a::services).post(a::create_service),
+        )
+        .route(
+            GPD,
+            "/api/pro/artisan/services/{id}",
+            get(a::service)
+                .patch(a::patch_service)
+                .delete(a::delete_service),
+        )
+        .route(
+            GETPOST,
+            "/api/pro/artisan/clients",
+            get(a::clients).post(a::create_client),
+        )
+        .route(
+            GPD,
+            "/api/pro/artisan/clients/{id}",
+            get(a::client)
+                .patch(a::patch_client)
+                .delete(a::delete_client),
+        )
+        .route(
+            GETPOST,
+            "/api/pro/artisan/orders",
+            get(a::orders_list).post(a::create_order),
+        )
+        .route(
+            GP,
+            "/api/pro/artisan/orders/{id}",
+            get(a::order).patch(a::patch_order),
+        )
+        .post("/api/pro/artisan/orders/{id}/status", post(a::set_status))
+        .get("/api/pro/artisan/stats", get(a::stats))
+        .get("/pro/artisan/catalogue/services", get(p::services))
+        .form(
+            "/pro/artisan/catalogue/services/nouveau",
+            get(p::new_service).post(p::create_service),
+        )
+        .post(
+            "/pro/artisan/catalogue/services/{id}/statut",
+            post(p::service_status),
+        )
+        .form(
+            "/pro/artisan/ventes/commandes",
+            get(p::orders).post(p::create_order),
+        )
+        .post(
+            "/pro/artisan/ventes/commandes/{id}/statut",
+            post(p::order_status),
+        )
+        .form(
+            "/pro/artisan/clients",
+            get(p::clients).post(p::create_client),
+        )
+        .post(
+            "/pro/artisan/clients/{id}/supprimer",
+            post(p::delete_client),
+        )
+        .get(
+            "/pro/artisan/statistiques",
+            get(pages::pro_stats::artisan_stats),
+        )
+        .get("/pro/artisan/precompta", get(pages::pro_stats::ledger))
+        .get(
+            "/pro/artisan/precompta/export.csv",
+            get(pages::pro_stats::ledger_csv),
+        )
 }
 
 /// The admin back office (DOMAIN.md §6.15, §8.4).
 fn admin() -> Vec<Group> {
-    vec![]
+    use api::admin as a;
+    use pages::admin as p;
+    vec![
+        Group::new(Access::Admin)
+            .get("/api/admin/metrics", get(a::metrics))
+            .get("/api/admin/db-stats", get(a::db_stats))
+            .get("/api/admin/audit", get(a::audit_log))
+            .get("/api/admin/users", get(a::users))
+            .route(
+                GPD,
+                "/api/admin/users/{id}",
+                get(a::user).patch(a::patch_user).delete(a::delete_user),
+            )
+            .get("/api/admin/pending-pros", get(a::pending_pros))
+            .get("/api/admin/all-pros", get(a::all_pros))
+            .post("/api/admin/validate-pro", post(a::validate_pro))
+            .route(
+                &[Method::PATCH],
+                "/api/admin/pros/{user_id}",
+                patch(a::patch_pro),
+            )
+            .get("/api/admin/documents/{id}", get(a::application_document))
+            .get("/api/admin/pass/subscriptions", get(a::subscriptions))
+            .post("/api/admin/pass/subscriptions/{id}/carnet", post(a::carnet))
+            .route(
+                &[Method::GET, Method::POST],
+                "/api/admin/blog",
+                get(a::articles).post(a::create_article),
+            )
+            .route(
+                GPD,
+                "/api/admin/blog/{id}",
+                get(a::article)
+                    .patch(a::patch_article)
+                    .delete(a::delete_article),
+            )
+            .post("/api/admin/blog/{id}/review", post(a::review)),
+        Group::new(Access::Admin)
+            .get("/admin", get(pages::dashboards::admin))
+            .get("/admin/pros", get(p::pros))
+            .post("/admin/pros/{user_id}/decision", post(p::pro_decision))
+            .post("/admin/pros/{user_id}/visibilite", post(p::pro_visibility))
+            .get("/admin/documents/{id}", get(a::application_document))
+            .get("/admin/centres", get(p::centers))
+            .get("/admin/utilisateurs", get(p::users))
+            .post("/admin/utilisateurs/{id}/statut", post(p::user_status))
+            .post("/admin/utilisateurs/{id}/notes", post(p::user_notes))
+            .post("/admin/utilisateurs/{id}/supprimer", post(p::user_delete))
+            .get("/admin/pass", get(p::pass))
+            .post("/admin/pass/{id}/carnet", post(p::pass_carnet))
+            .get("/admin/blog", get(p::blog))
+            .form(
+                "/admin/blog/nouvel-article",
+                get(p::new_article).post(p::create_article),
+            )
+            .form("/admin/blog/{id}", get(p::article).post(p::save_article))
+            .post("/admin/blog/{id}/revue", post(p::review_article))
+            .post("/admin/blog/{id}/supprimer", post(p::delete_article))
+            .get("/admin/database", get(p::database))
+            .get("/admin/audit", get(p::audit_log)),
+    ]
 }
 
 /// The application's routes, each group behind its access layer.

@@ -2,10 +2,16 @@
 //! every template extends `base.html` through the shared [`Layout`].
 
 pub mod account;
+pub mod admin;
+pub mod artisan;
 pub mod auth;
 pub mod dashboards;
 pub mod errors;
 pub mod home;
+pub mod merchant;
+pub mod outcome;
+pub mod pro_forms;
+pub mod pro_stats;
 pub mod register_pro;
 pub mod static_files;
 

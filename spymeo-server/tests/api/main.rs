@@ -2,9 +2,12 @@
 //! One binary for the crate (faster to link); one module per area.
 
 mod access;
+mod admin;
+mod artisan;
 mod auth;
 mod email;
 mod health;
 mod helpers;
+mod merchant;
 mod pages;
 mod register_pro;
