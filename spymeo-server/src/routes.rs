@@ -217,7 +217,7 @@ fn practitioner() -> Vec<Group> {
 
 /// Artisan, merchant and center spaces and the pro common pages (DOMAIN.md §6.11–6.14).
 fn pro_spaces() -> Vec<Group> {
-    vec![merchant(), artisan()]
+    vec![merchant(), artisan(), center()]
 }
 
 const GPD: &[Method] = &[Method::GET, Method::PATCH, Method::DELETE];
@@ -389,6 +389,92 @@ fn artisan() -> Group {
         .get("/pro/artisan/precompta", get(pages::pro_stats::ledger))
         .get(
             "/pro/artisan/precompta/export.csv",
+            get(pages::pro_stats::ledger_csv),
+        )
+}
+
+/// `/api/pro/centre/*` and `/pro/centre/*` (§6.14, §8.3).
+fn center() -> Group {
+    use api::center as a;
+    use pages::center as p;
+    Group::new(Access::Center)
+        .route(
+            GETPOST,
+            "/api/pro/centre/formations",
+            get(a::formations).post(a::create_formation),
+        )
+        .route(
+            GPD,
+            "/api/pro/centre/formations/{id}",
+            get(a::formation)
+                .patch(a::patch_formation)
+                .delete(a::delete_formation),
+        )
+        .route(
+            GETPOST,
+            "/api/pro/centre/formations/{id}/sessions",
+            get(a::formation_sessions).post(a::create_session),
+        )
+        .get("/api/pro/centre/sessions", get(a::sessions))
+        .route(
+            GP,
+            "/api/pro/centre/sessions/{id}",
+            get(a::session).patch(a::patch_session),
+        )
+        .post(
+            "/api/pro/centre/sessions/{id}/cancel",
+            post(a::cancel_session),
+        )
+        .post("/api/pro/centre/sessions/{id}/enrollments", post(a::enroll))
+        .route(
+            &[Method::PATCH],
+            "/api/pro/centre/enrollments/{id}",
+            patch(a::patch_enrollment),
+        )
+        .route(
+            GETPOST,
+            "/api/pro/centre/learners",
+            get(a::learners).post(a::create_learner),
+        )
+        .route(
+            GPD,
+            "/api/pro/centre/learners/{id}",
+            get(a::learner)
+                .patch(a::patch_learner)
+                .delete(a::delete_learner),
+        )
+        .get("/api/pro/centre/stats", get(a::stats))
+        .get("/pro/centre/formations", get(p::formations))
+        .form(
+            "/pro/centre/formations/nouvelle",
+            get(p::new_formation).post(p::create_formation),
+        )
+        .get("/pro/centre/formations/sessions", get(p::sessions))
+        .get("/pro/centre/formations/sessions/{id}", get(p::session))
+        .post(
+            "/pro/centre/formations/sessions/{id}/inscriptions",
+            post(p::enroll),
+        )
+        .post(
+            "/pro/centre/formations/sessions/{id}/annuler",
+            post(p::cancel_session),
+        )
+        .post("/pro/centre/inscriptions/{id}", post(p::enrollment))
+        .get("/pro/centre/formations/{slug}", get(p::formation))
+        .post(
+            "/pro/centre/formations/{slug}/sessions",
+            post(p::create_session),
+        )
+        .get("/pro/centre/apprenants", get(p::learners))
+        .form(
+            "/pro/centre/apprenants/nouveau",
+            get(p::new_learner).post(p::create_learner),
+        )
+        .get("/pro/centre/apprenants/{id}", get(p::learner))
+        .get("/pro/centre/statistiques", get(p::stats))
+        .get("/pro/centre/precompta", get(pages::pro_stats::ledger))
+        .get(
+            "/pro/centre/precompta/export.csv",
             get(pages::pro_stats::ledger_csv),
         )
 }

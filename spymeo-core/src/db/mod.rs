@@ -29,6 +29,8 @@ pub mod notifications;
 pub mod outbox;
 pub mod pass;
 pub mod precompta;
+pub mod pro_common;
+pub mod pro_profile;
 pub mod pros;
 pub mod rate_limit;
 pub mod sessions;

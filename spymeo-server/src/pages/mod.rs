@@ -5,6 +5,7 @@ pub mod account;
 pub mod admin;
 pub mod artisan;
 pub mod auth;
+pub mod center;
 pub mod dashboards;
 pub mod errors;
 pub mod home;

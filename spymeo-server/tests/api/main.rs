@@ -5,6 +5,7 @@ mod access;
 mod admin;
 mod artisan;
 mod auth;
+mod center;
 mod email;
 mod health;
 mod helpers;
