@@ -217,12 +217,62 @@ fn practitioner() -> Vec<Group> {
 
 /// Artisan, merchant and center spaces and the pro common pages (DOMAIN.md §6.11–6.14).
 fn pro_spaces() -> Vec<Group> {
-    vec![merchant(), artisan(), center()]
+    vec![merchant(), artisan(), center(), pro_common()]
 }
 
 const GPD: &[Method] = &[Method::GET, Method::PATCH, Method::DELETE];
 const GP: &[Method] = &[Method::GET, Method::PATCH];
 const GETPOST: &[Method] = &[Method::GET, Method::POST];
+
+/// `/api/pro/*` and `/pro/commun/*`, open to the four pro roles (§6.11, §8.3).
+fn pro_common() -> Group {
+    use api::pro_common as a;
+    use pages::pro_common as p;
+    Group::new(Access::Pro)
+        .route(
+            GP,
+            "/api/pro/profile",
+            get(a::profile).patch(a::patch_profile),
+        )
+        .post("/api/pro/profile/photo", post(a::upload_photo))
+        .route(
+            GETPOST,
+            "/api/pro/avantages",
+            get(a::advantages).post(a::create_advantage),
+        )
+        .route(
+            &[Method::PATCH, Method::DELETE],
+            "/api/pro/avantages/{id}",
+            patch(a::patch_advantage).delete(a::delete_advantage),
+        )
+        .get("/api/pro/impact", get(a::impact))
+        .post("/api/pro/impact/candidature", post(a::apply))
+        .route(
+            &[Method::GET, Method::PUT],
+            "/api/pro/pass",
+            get(a::pass).put(a::set_pass),
+        )
+        .form("/pro/commun/fiche", get(p::fiche).post(p::save_fiche))
+        .post("/pro/commun/fiche/photo", post(p::photo))
+        .form("/pro/commun/notes", get(p::notes).post(p::create_note))
+        .post("/pro/commun/notes/{id}", post(p::note_action))
+        .form("/pro/commun/messages", get(p::messages).post(p::start))
+        .form(
+            "/pro/commun/messages/{id}",
+            get(p::conversation).post(p::reply),
+        )
+        .form(
+            "/pro/commun/pass-partenaire",
+            get(p::pass).post(p::save_pass),
+        )
+        .form(
+            "/pro/commun/avantages",
+            get(p::advantages).post(p::create_advantage),
+        )
+        .post("/pro/commun/avantages/{id}", post(p::advantage_action))
+        .get("/pro/commun/impact", get(p::impact))
+        .post("/pro/commun/impact/{id}/candidature", post(p::apply))
+}
 
 /// `/api/pro/commercant/*` and `/pro/commercant/*` (§6.13, §8.3).
 fn merchant() -> Group {

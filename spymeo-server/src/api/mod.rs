@@ -8,5 +8,6 @@ pub mod center;
 pub mod health;
 pub mod input;
 pub mod merchant;
+pub mod pro_common;
 pub mod register_pro;
 pub mod shop;

@@ -11,6 +11,7 @@ pub mod errors;
 pub mod home;
 pub mod merchant;
 pub mod outcome;
+pub mod pro_common;
 pub mod pro_forms;
 pub mod pro_stats;
 pub mod register_pro;

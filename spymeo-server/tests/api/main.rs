@@ -11,4 +11,5 @@ mod health;
 mod helpers;
 mod merchant;
 mod pages;
+mod pro_common;
 mod register_pro;
