@@ -272,6 +272,22 @@ fn pro_common() -> Group {
         .post("/pro/commun/avantages/{id}", post(p::advantage_action))
         .get("/pro/commun/impact", get(p::impact))
         .post("/pro/commun/impact/{id}/candidature", post(p::apply))
+        .route(
+            GETPOST,
+            "/api/pro/blog",
+            get(a::my_articles).post(a::create_article),
+        )
+        .route(
+            &[Method::PATCH],
+            "/api/pro/blog/{id}",
+            patch(a::patch_article),
+        )
+        .post("/api/pro/blog/{id}/submit", post(a::submit_article))
+        .form(
+            "/pro/blog/nouvel-article",
+            get(p::blog).post(p::create_article),
+        )
+        .post("/pro/blog/{id}/soumettre", post(p::submit_article))
 }
 
 /// `/api/pro/commercant/*` and `/pro/commercant/*` (§6.13, §8.3).
@@ -532,7 +548,9 @@ fn center() -> Group {
 /// The admin back office (DOMAIN.md §6.15, §8.4).
 fn admin() -> Vec<Group> {
     use api::admin as a;
+    use api::admin_content as c;
     use pages::admin as p;
+    use pages::admin_content as pc;
     vec![
         Group::new(Access::Admin)
             .get("/api/admin/metrics", get(a::metrics))
@@ -567,7 +585,42 @@ fn admin() -> Vec<Group> {
                     .patch(a::patch_article)
                     .delete(a::delete_article),
             )
-            .post("/api/admin/blog/{id}/review", post(a::review)),
+            .post("/api/admin/blog/{id}/review", post(a::review))
+            .route(
+                GETPOST,
+                "/api/admin/pass/resources",
+                get(c::resources).post(c::create_resource),
+            )
+            .route(
+                &[Method::PATCH, Method::DELETE],
+                "/api/admin/pass/resources/{id}",
+                patch(c::patch_resource).delete(c::delete_resource),
+            )
+            .route(
+                GETPOST,
+                "/api/admin/pass/discounts",
+                get(c::discounts).post(c::create_discount),
+            )
+            .route(
+                &[Method::PATCH, Method::DELETE],
+                "/api/admin/pass/discounts/{id}",
+                patch(c::patch_discount).delete(c::delete_discount),
+            )
+            .route(
+                GETPOST,
+                "/api/admin/impact/opportunities",
+                get(c::opportunities).post(c::create_opportunity),
+            )
+            .route(
+                &[Method::PATCH, Method::DELETE],
+                "/api/admin/impact/opportunities/{id}",
+                patch(c::patch_opportunity).delete(c::delete_opportunity),
+            )
+            .route(
+                &[Method::PATCH],
+                "/api/admin/impact/applications/{id}",
+                patch(c::patch_application),
+            ),
         Group::new(Access::Admin)
             .get("/admin", get(pages::dashboards::admin))
             .get("/admin/pros", get(p::pros))
@@ -581,6 +634,16 @@ fn admin() -> Vec<Group> {
             .post("/admin/utilisateurs/{id}/supprimer", post(p::user_delete))
             .get("/admin/pass", get(p::pass))
             .post("/admin/pass/{id}/carnet", post(p::pass_carnet))
+            .post("/admin/pass/ressources", post(pc::create_resource))
+            .post("/admin/pass/ressources/{id}", post(pc::resource_action))
+            .post("/admin/pass/reductions", post(pc::create_discount))
+            .post("/admin/pass/reductions/{id}", post(pc::discount_action))
+            .form(
+                "/admin/impact",
+                get(pc::impact).post(pc::create_opportunity),
+            )
+            .post("/admin/impact/{id}", post(pc::opportunity_action))
+            .post("/admin/impact/candidatures/{id}", post(pc::application))
             .get("/admin/blog", get(p::blog))
             .form(
                 "/admin/blog/nouvel-article",

@@ -4,6 +4,7 @@
 pub mod academy;
 pub mod accounts;
 pub mod admin;
+pub mod admin_content;
 pub mod agenda;
 pub mod applications;
 pub mod artisan;

@@ -284,3 +284,55 @@ pub async fn pass_partner(pool: &PgPool, user_id: Uuid) -> Result<(bool, i16)> {
             .await?;
     Ok(row.unwrap_or((false, 10)))
 }
+
+/// The author's articles (`GET /api/pro/blog`), newest change first.
+pub async fn my_articles(
+    pool: &PgPool,
+    author_user_id: Uuid,
+) -> Result<Vec<crate::db::admin::ArticleRow>> {
+    let ids: Vec<Uuid> = sqlx::query_scalar(
+        "SELECT id FROM articles WHERE author_user_id = $1 ORDER BY updated_at DESC, id",
+    )
+    .bind(author_user_id)
+    .fetch_all(pool)
+    .await?;
+    let mut conn = pool.acquire().await?;
+    let mut out = Vec::with_capacity(ids.len());
+    for id in ids {
+        out.push(crate::db::admin::article(&mut conn, id).await?);
+    }
+    Ok(out)
+}
+
+/// An author's edit (§5.3: own articles, only while DRAFT or NEEDS_CHANGES → 409
+/// ARTICLE_LOCKED); another author's article is 404.
+pub async fn update_own_article(
+    conn: &mut PgConnection,
+    author_user_id: Uuid,
+    id: Uuid,
+    p: &crate::db::admin::ArticlePatch,
+) -> Result<()> {
+    use sqlx::Connection as _;
+    let mut tx = conn.begin().await?;
+    let row: Option<(crate::domain::ArticleStatus, Option<Uuid>)> =
+        sqlx::query_as("SELECT status, author_user_id FROM articles WHERE id = $1 FOR UPDATE")
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
+    let (status, author) = row.ok_or(Error::NotFound)?;
+    if author != Some(author_user_id) {
+        return Err(Error::NotFound);
+    }
+    if !matches!(
+        status,
+        crate::domain::ArticleStatus::Draft | crate::domain::ArticleStatus::NeedsChanges
+    ) {
+        return Err(Error::conflict(
+            "ARTICLE_LOCKED",
+            "Un article soumis ou publié ne peut plus être modifié",
+        ));
+    }
+    crate::db::admin::update_article(&mut tx, id, p).await?;
+    tx.commit().await?;
+    Ok(())
+}

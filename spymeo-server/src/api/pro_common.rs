@@ -366,3 +366,113 @@ pub async fn set_pass(
 ) -> Result<Json<Value>> {
     Ok(Json(set_pass_action(&state, &user, p).await?))
 }
+
+// ---- blog ----
+
+pub async fn my_articles(State(state): State<AppState>, user: CurrentUser) -> Result<Json<Value>> {
+    Ok(Json(to_json(
+        &db::my_articles(&state.pool, user.id).await?,
+    )?))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NewArticle {
+    #[serde(default)]
+    pub title: String,
+    pub excerpt: Option<String>,
+    #[serde(default)]
+    pub content: String,
+    pub category: Option<String>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    pub cover_url: Option<String>,
+}
+
+/// A DRAFT signed with the pro's public name.
+pub async fn create_article_action(
+    state: &AppState,
+    user: &CurrentUser,
+    a: NewArticle,
+) -> Result<Value> {
+    let k = kind(user)?;
+    let mut tx = state.pool.begin().await?;
+    let author = fiche::fiche(&mut tx, k, user.id).await?.public_name;
+    let input = spymeo_core::db::blog::ArticleInput {
+        title: a.title,
+        excerpt: non_blank(a.excerpt),
+        content: a.content,
+        cover_url: non_blank(a.cover_url),
+        category: non_blank(a.category),
+        tags: a
+            .tags
+            .into_iter()
+            .filter_map(|t| non_blank(Some(t)))
+            .collect(),
+    };
+    if input
+        .excerpt
+        .as_deref()
+        .is_some_and(|e| e.chars().count() > 400)
+    {
+        return Err(spymeo_core::Error::field("excerpt", "400 caractères au plus").into());
+    }
+    let id =
+        spymeo_core::db::blog::create_article(&mut tx, Some(user.id), &author, &input, Utc::now())
+            .await?;
+    let row = spymeo_core::db::admin::article(&mut tx, id).await?;
+    tx.commit().await?;
+    to_json(&row)
+}
+
+pub async fn create_article(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Body(a): Body<NewArticle>,
+) -> Result<(StatusCode, Json<Value>)> {
+    Ok((
+        StatusCode::CREATED,
+        Json(create_article_action(&state, &user, a).await?),
+    ))
+}
+
+pub async fn patch_article(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<Uuid>,
+    Body(c): Body<super::admin::ArticleChanges>,
+) -> Result<Json<Value>> {
+    let patch = spymeo_core::db::admin::ArticlePatch {
+        title: c.title,
+        excerpt: c.excerpt.map(non_blank),
+        content: c.content,
+        category: c.category.map(non_blank),
+        tags: c.tags,
+        cover_url: c.cover_url.map(non_blank),
+    };
+    let mut tx = state.pool.begin().await?;
+    db::update_own_article(&mut tx, user.id, id, &patch).await?;
+    let row = spymeo_core::db::admin::article(&mut tx, id).await?;
+    tx.commit().await?;
+    Ok(Json(to_json(&row)?))
+}
+
+pub async fn submit_article_action(
+    state: &AppState,
+    user: &CurrentUser,
+    id: Uuid,
+) -> Result<Value> {
+    let mut tx = state.pool.begin().await?;
+    spymeo_core::db::blog::submit(&mut tx, user.id, id, Utc::now()).await?;
+    let row = spymeo_core::db::admin::article(&mut tx, id).await?;
+    tx.commit().await?;
+    to_json(&row)
+}
+
+pub async fn submit_article(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<Uuid>,
+) -> Result<Json<Value>> {
+    Ok(Json(submit_article_action(&state, &user, id).await?))
+}

@@ -391,6 +391,8 @@ pub struct PassPage {
     pub subscriptions: Page<SubscriptionRow>,
     pub carnet: String,
     pub pager: Pager,
+    pub resources: Vec<spymeo_core::db::admin_content::ResourceRow>,
+    pub discounts: Vec<spymeo_core::db::admin_content::DiscountRow>,
 }
 
 pub async fn pass(
@@ -414,6 +416,8 @@ pub async fn pass(
         subscriptions,
         carnet: q.carnet.unwrap_or_default(),
         pager,
+        resources: spymeo_core::db::admin_content::resources(&state.pool).await?,
+        discounts: spymeo_core::db::admin_content::discounts(&state.pool).await?,
     };
     Ok(render(StatusCode::OK, &page))
 }

@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod admin;
+pub mod admin_content;
 pub mod artisan;
 pub mod auth;
 pub mod center;

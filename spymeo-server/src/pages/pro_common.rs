@@ -19,7 +19,7 @@ use spymeo_core::db::pro_profile::Fiche;
 use spymeo_core::db::pros::ProKind;
 use spymeo_core::domain::pass::PARTNER_RATES;
 use spymeo_core::domain::{AdvantageType, LocationKind};
-use spymeo_core::domain::{ApplicationStatus, OpportunityKind};
+use spymeo_core::domain::{ApplicationStatus, ArticleStatus, OpportunityKind};
 use uuid::Uuid;
 
 use super::outcome::{back, checked};
@@ -664,5 +664,86 @@ pub async fn apply(
     .await;
     back("/pro/commun/impact", result, |_| {
         "Candidature envoyée.".into()
+    })
+}
+
+// ---- blog ----
+
+#[derive(Template)]
+#[template(path = "pro_common/blog.html")]
+pub struct BlogPage {
+    pub layout: Layout,
+    pub nav: &'static str,
+    pub articles: Vec<spymeo_core::db::admin::ArticleRow>,
+}
+
+pub async fn blog(State(state): State<AppState>, ctx: Ctx, user: CurrentUser) -> Result<Response> {
+    let page = BlogPage {
+        layout: ctx.layout(&state, "Proposer un article", "Écrire pour le blog SPYMEO."),
+        nav: nav_of(user.role),
+        articles: db::my_articles(&state.pool, user.id).await?,
+    };
+    Ok(render(StatusCode::OK, &page))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ArticleForm {
+    #[serde(default)]
+    pub title: String,
+    pub excerpt: Option<String>,
+    #[serde(default)]
+    pub content: String,
+    pub category: Option<String>,
+    pub submit: Option<String>,
+}
+
+/// Writes the draft; "Soumettre" sends it to the review queue at once.
+pub async fn create_article(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Form(f): Form<ArticleForm>,
+) -> Result<Response> {
+    let submit = checked(&f.submit);
+    let result = async {
+        let v = api::create_article_action(
+            &state,
+            &user,
+            api::NewArticle {
+                title: f.title,
+                excerpt: f.excerpt,
+                content: f.content,
+                category: f.category,
+                ..Default::default()
+            },
+        )
+        .await?;
+        if submit {
+            let id: Uuid = v["id"]
+                .as_str()
+                .unwrap_or_default()
+                .parse()
+                .map_err(|_| Error::internal())?;
+            api::submit_article_action(&state, &user, id).await?;
+        }
+        Ok::<_, Error>(())
+    }
+    .await;
+    back("/pro/blog/nouvel-article", result, |_| {
+        if submit {
+            "Article soumis à l'équipe : vous serez prévenu de sa relecture.".into()
+        } else {
+            "Brouillon enregistré.".into()
+        }
+    })
+}
+
+pub async fn submit_article(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<Uuid>,
+) -> Result<Response> {
+    let result = api::submit_article_action(&state, &user, id).await;
+    back("/pro/blog/nouvel-article", result, |_| {
+        "Article soumis à l'équipe.".into()
     })
 }

@@ -740,3 +740,202 @@ async fn admin_pages_show_real_data_and_the_audit_log() {
         .unwrap();
     assert_eq!(audit["total"], 1);
 }
+
+#[tokio::test]
+async fn pass_resources_discounts_and_impact_are_curated_and_audited() {
+    let app = spawn_app().await;
+    let (_, admin) = app.login_as(Actor::Admin).await;
+    // Resources.
+    let res = app
+        .post_json(
+            &admin,
+            "/api/admin/pass/resources",
+            json!({"title": "Podcast sommeil", "type": "PODCAST", "month": "2026-13"}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    let res = app
+        .post_json(&admin, "/api/admin/pass/resources", json!({"title": "Podcast sommeil", "type": "PODCAST", "month": "2026-12", "url": "https://media.example.fr/p.mp3"}))
+        .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let rid: Uuid = res.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let res = app
+        .post_form(
+            &admin,
+            &format!("/admin/pass/ressources/{rid}"),
+            &[("action", "unpublish")],
+        )
+        .await;
+    crate::helpers::assert_redirect_to(&res, "/admin/pass");
+    let published: bool = sqlx::query_scalar("SELECT published FROM pass_resources WHERE id = $1")
+        .bind(rid)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert!(!published);
+    assert_eq!(
+        audit_actions(&app, rid).await,
+        ["pass_resource.create", "pass_resource.update"]
+    );
+
+    // Discounts: an external partner is fully editable; a pro's own row only its `active`.
+    let res = app
+        .post_json(&admin, "/api/admin/pass/discounts", json!({"kind": "COMMERCANT", "name": "Bio & Co", "ratePct": 12, "href": "https://bio.example.fr"}))
+        .await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    let res = app
+        .post_json(&admin, "/api/admin/pass/discounts", json!({"kind": "COMMERCANT", "name": "Bio & Co", "ratePct": 10, "href": "https://bio.example.fr"}))
+        .await;
+    let did: Uuid = res.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let res = patch(
+        &app,
+        &admin,
+        &format!("/api/admin/pass/discounts/{did}"),
+        json!({"ratePct": 20}),
+    )
+    .await;
+    assert_eq!(res.json::<Value>().await.unwrap()["ratePct"], 20);
+    let (pro, pc) = app.login_as(Actor::Practitioner).await;
+    let put = pc
+        .put(app.url("/api/pro/pass"))
+        .header("origin", app.origin())
+        .json(&json!({"enabled": true, "rate": 15}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(put.status(), StatusCode::OK);
+    let internal: Uuid =
+        sqlx::query_scalar("SELECT id FROM pass_discounts WHERE partner_user_id = $1")
+            .bind(pro)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    let res = patch(
+        &app,
+        &admin,
+        &format!("/api/admin/pass/discounts/{internal}"),
+        json!({"ratePct": 30, "active": false}),
+    )
+    .await;
+    let v: Value = res.json().await.unwrap();
+    assert_eq!(
+        (v["ratePct"].as_i64(), v["active"].as_bool()),
+        (Some(15), Some(false))
+    );
+    let del = admin
+        .delete(app.url(&format!("/api/admin/pass/discounts/{internal}")))
+        .header("origin", app.origin())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        del.json::<Value>().await.unwrap()["error"]["code"],
+        "DISCOUNT_IS_PARTNERS"
+    );
+    let del = admin
+        .delete(app.url(&format!("/api/admin/pass/discounts/{did}")))
+        .header("origin", app.origin())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(del.status(), StatusCode::NO_CONTENT);
+    assert_eq!(
+        audit_actions(&app, did).await,
+        [
+            "pass_discount.create",
+            "pass_discount.update",
+            "pass_discount.delete"
+        ]
+    );
+
+    // Impact: an opportunity published by the page form, a pro applies, the admin decides once.
+    let res = app
+        .post_form(
+            &admin,
+            "/admin/impact",
+            &[
+                ("kind", "EMPLOI"),
+                ("title", "Sophrologue en EHPAD"),
+                ("company", "Les Tilleuls"),
+                ("description", "Mi-temps"),
+            ],
+        )
+        .await;
+    crate::helpers::assert_redirect_to(&res, "/admin/impact");
+    let opp: Uuid = sqlx::query_scalar("SELECT id FROM impact_opportunities")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let res = app
+        .post_json(
+            &pc,
+            "/api/pro/impact/candidature",
+            json!({"opportunityId": opp, "message": "Dispo"}),
+        )
+        .await;
+    let application: Uuid = res.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let res = patch(
+        &app,
+        &admin,
+        &format!("/api/admin/impact/applications/{application}"),
+        json!({"status": "APPROVED"}),
+    )
+    .await;
+    assert_eq!(res.json::<Value>().await.unwrap()["status"], "APPROVED");
+    let res = patch(
+        &app,
+        &admin,
+        &format!("/api/admin/impact/applications/{application}"),
+        json!({"status": "REJECTED"}),
+    )
+    .await;
+    assert_eq!(
+        res.json::<Value>().await.unwrap()["error"]["code"],
+        "INVALID_TRANSITION"
+    );
+    let v: Value = admin
+        .get(app.url("/api/admin/impact/opportunities"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(v["opportunities"][0]["applications"], 1);
+    let res = app
+        .post_form(
+            &admin,
+            &format!("/admin/impact/{opp}"),
+            &[("action", "close")],
+        )
+        .await;
+    crate::helpers::assert_redirect_to(&res, "/admin/impact");
+    let v: Value = pc
+        .get(app.url("/api/pro/impact"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(v["opportunities"].as_array().unwrap().len(), 0);
+    for path in ["/admin/pass", "/admin/impact"] {
+        assert_eq!(
+            admin.get(app.url(path)).send().await.unwrap().status(),
+            StatusCode::OK,
+            "{path}"
+        );
+    }
+}

@@ -469,3 +469,77 @@ async fn notes_and_messages_between_pros() {
         assert_eq!(page_of(&app, &m, path).await.0, StatusCode::OK, "{path}");
     }
 }
+
+#[tokio::test]
+async fn a_pro_proposes_an_article_which_the_admin_reviews() {
+    let app = spawn_app().await;
+    let (aid, a) = app.login_as(Actor::Artisan).await;
+    let (_, admin) = app.login_as(Actor::Admin).await;
+    let res = app.post_json(&a, "/api/pro/blog", json!({"title": "Le savon à froid", "content": "Saponification lente.", "tags": ["savon"]})).await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let v: Value = res.json().await.unwrap();
+    let id = v["id"].as_str().unwrap().to_owned();
+    assert_eq!(v["status"], "DRAFT");
+    assert_eq!(v["authorUserId"], aid.to_string());
+    let res = patch(
+        &app,
+        &a,
+        &format!("/api/pro/blog/{id}"),
+        json!({"excerpt": "Pourquoi attendre 4 semaines"}),
+    )
+    .await;
+    assert_eq!(
+        res.json::<Value>().await.unwrap()["excerpt"],
+        "Pourquoi attendre 4 semaines"
+    );
+    // Another pro sees nothing of it.
+    let (_, m) = app.login_as(Actor::Merchant).await;
+    assert_eq!(
+        patch(
+            &app,
+            &m,
+            &format!("/api/pro/blog/{id}"),
+            json!({"title": "X"})
+        )
+        .await
+        .status(),
+        StatusCode::NOT_FOUND
+    );
+    // Submitted through the page, it is locked and waits in the admin queue.
+    let res = app
+        .post_form(&a, &format!("/pro/blog/{id}/soumettre"), &[])
+        .await;
+    assert_redirect_to(&res, "/pro/blog/nouvel-article");
+    let res = patch(
+        &app,
+        &a,
+        &format!("/api/pro/blog/{id}"),
+        json!({"title": "Autre"}),
+    )
+    .await;
+    assert_eq!(
+        res.json::<Value>().await.unwrap()["error"]["code"],
+        "ARTICLE_LOCKED"
+    );
+    let queue: Value = admin
+        .get(app.url("/api/admin/blog?status=SUBMITTED"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(queue["total"], 1);
+    app.post_json(
+        &admin,
+        &format!("/api/admin/blog/{id}/review"),
+        json!({"decision": "NEEDS_CHANGES", "note": "Ajoutez les précautions"}),
+    )
+    .await;
+    let (_, html) = page_of(&app, &a, "/pro/blog/nouvel-article").await;
+    assert!(text_of(&html, &format!("#article-{id}")).contains("Ajoutez les précautions"));
+    let res = app
+        .post_json(&a, &format!("/api/pro/blog/{id}/submit"), json!({}))
+        .await;
+    assert_eq!(res.json::<Value>().await.unwrap()["status"], "SUBMITTED");
+}
