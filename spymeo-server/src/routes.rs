@@ -197,7 +197,6 @@ fn accounts() -> Vec<Group> {
         Group::new(Access::Member).get("/user/tableau-de-bord", get(pages::dashboards::member)),
         account_pages!(Group::new(Access::Pro), "/pro/compte")
             .get("/pro/dashboard", get(pages::dashboards::pro)),
-        Group::new(Access::Admin).get("/admin", get(pages::dashboards::admin)),
     ]
 }
 
@@ -470,12 +469,444 @@ fn practitioner() -> Vec<Group> {
 
 /// Artisan, merchant and center spaces and the pro common pages (DOMAIN.md §6.11–6.14).
 fn pro_spaces() -> Vec<Group> {
-    vec![]
+    vec![merchant(), artisan(), center(), pro_common()]
+}
+
+const GPD: &[Method] = &[Method::GET, Method::PATCH, Method::DELETE];
+const GP: &[Method] = &[Method::GET, Method::PATCH];
+const GETPOST: &[Method] = &[Method::GET, Method::POST];
+
+/// `/api/pro/*` and `/pro/commun/*`, open to the four pro roles (§6.11, §8.3).
+fn pro_common() -> Group {
+    use api::pro_common as a;
+    use pages::pro_common as p;
+    Group::new(Access::Pro)
+        .route(
+            GP,
+            "/api/pro/profile",
+            get(a::profile).patch(a::patch_profile),
+        )
+        .post("/api/pro/profile/photo", post(a::upload_photo))
+        .route(
+            GETPOST,
+            "/api/pro/avantages",
+            get(a::advantages).post(a::create_advantage),
+        )
+        .route(
+            &[Method::PATCH, Method::DELETE],
+            "/api/pro/avantages/{id}",
+            patch(a::patch_advantage).delete(a::delete_advantage),
+        )
+        .get("/api/pro/impact", get(a::impact))
+        .post("/api/pro/impact/candidature", post(a::apply))
+        .route(
+            &[Method::GET, Method::PUT],
+            "/api/pro/pass",
+            get(a::pass).put(a::set_pass),
+        )
+        .form("/pro/commun/fiche", get(p::fiche).post(p::save_fiche))
+        .post("/pro/commun/fiche/photo", post(p::photo))
+        .form("/pro/commun/notes", get(p::notes).post(p::create_note))
+        .post("/pro/commun/notes/{id}", post(p::note_action))
+        .form("/pro/commun/messages", get(p::messages).post(p::start))
+        .form(
+            "/pro/commun/messages/{id}",
+            get(p::conversation).post(p::reply),
+        )
+        .form(
+            "/pro/commun/pass-partenaire",
+            get(p::pass).post(p::save_pass),
+        )
+        .form(
+            "/pro/commun/avantages",
+            get(p::advantages).post(p::create_advantage),
+        )
+        .post("/pro/commun/avantages/{id}", post(p::advantage_action))
+        .get("/pro/commun/impact", get(p::impact))
+        .post("/pro/commun/impact/{id}/candidature", post(p::apply))
+        .route(
+            GETPOST,
+            "/api/pro/blog",
+            get(a::my_articles).post(a::create_article),
+        )
+        .route(
+            &[Method::PATCH],
+            "/api/pro/blog/{id}",
+            patch(a::patch_article),
+        )
+        .post("/api/pro/blog/{id}/submit", post(a::submit_article))
+        .form(
+            "/pro/blog/nouvel-article",
+            get(p::blog).post(p::create_article),
+        )
+        .post("/pro/blog/{id}/soumettre", post(p::submit_article))
+}
+
+/// `/api/pro/commercant/*` and `/pro/commercant/*` (§6.13, §8.3).
+fn merchant() -> Group {
+    use api::merchant as a;
+    use pages::merchant as p;
+    Group::new(Access::Merchant)
+        .route(
+            GETPOST,
+            "/api/pro/commercant/products",
+            get(a::products).post(a::create_product),
+        )
+        .route(
+            GPD,
+            "/api/pro/commercant/products/{id}",
+            get(a::product)
+                .patch(a::patch_product)
+                .delete(a::delete_product),
+        )
+        .get("/api/pro/commercant/stock", get(a::stock_levels))
+        .get("/api/pro/commercant/stock/export.csv", get(a::stock_csv))
+        .route(
+            GETPOST,
+            "/api/pro/commercant/stock/movements",
+            get(a::movements).post(a::record_movement),
+        )
+        .route(
+            GETPOST,
+            "/api/pro/commercant/clients",
+            get(a::clients).post(a::create_client),
+        )
+        .route(
+            GPD,
+            "/api/pro/commercant/clients/{id}",
+            get(a::client)
+                .patch(a::patch_client)
+                .delete(a::delete_client),
+        )
+        .route(
+            GETPOST,
+            "/api/pro/commercant/orders",
+            get(a::orders_list).post(a::create_order),
+        )
+        .route(
+            GP,
+            "/api/pro/commercant/orders/{id}",
+            get(a::order).patch(a::patch_order),
+        )
+        .post(
+            "/api/pro/commercant/orders/{id}/status",
+            post(a::set_status),
+        )
+        .get("/api/pro/commercant/stats", get(a::stats))
+        .get("/pro/commercant/produits", get(p::products))
+        .form(
+            "/pro/commercant/produits/nouveau",
+            get(p::new_product).post(p::create_product),
+        )
+        .get("/pro/commercant/produits/{slug}", get(p::product))
+        .form(
+            "/pro/commercant/produits/{slug}/edit",
+            get(p::edit_product).post(p::save_product),
+        )
+        .get("/pro/commercant/stock", get(p::stock))
+        .get("/pro/commercant/stock/export.csv", get(a::stock_csv))
+        .post("/pro/commercant/stock/mouvements", post(p::add_movement))
+        .form(
+            "/pro/commercant/commandes",
+            get(p::orders).post(p::create_order),
+        )
+        .get("/pro/commercant/commandes/{id}", get(p::order))
+        .post(
+            "/pro/commercant/commandes/{id}/statut",
+            post(p::order_status),
+        )
+        .form(
+            "/pro/commercant/clients",
+            get(p::clients).post(p::create_client),
+        )
+        .post(
+            "/pro/commercant/clients/{id}/supprimer",
+            post(p::delete_client),
+        )
+        .get(
+            "/pro/commercant/statistiques",
+            get(pages::pro_stats::merchant_stats),
+        )
+        .get("/pro/commercant/pre-compta", get(pages::pro_stats::ledger))
+        .get(
+            "/pro/commercant/pre-compta/export.csv",
+            get(pages::pro_stats::ledger_csv),
+        )
+}
+
+/// `/api/pro/artisan/*` and `/pro/artisan/*` (§6.12, §8.3).
+fn artisan() -> Group {
+    use api::artisan as a;
+    use pages::artisan as p;
+    Group::new(Access::Artisan)
+        .route(
+            GETPOST,
+            "/api/pro/artisan/services",
+            get(a::services).post(a::create_service),
+        )
+        .route(
+            GPD,
+            "/api/pro/artisan/services/{id}",
+            get(a::service)
+                .patch(a::patch_service)
+                .delete(a::delete_service),
+        )
+        .route(
+            GETPOST,
+            "/api/pro/artisan/clients",
+            get(a::clients).post(a::create_client),
+        )
+        .route(
+            GPD,
+            "/api/pro/artisan/clients/{id}",
+            get(a::client)
+                .patch(a::patch_client)
+                .delete(a::delete_client),
+        )
+        .route(
+            GETPOST,
+            "/api/pro/artisan/orders",
+            get(a::orders_list).post(a::create_order),
+        )
+        .route(
+            GP,
+            "/api/pro/artisan/orders/{id}",
+            get(a::order).patch(a::patch_order),
+        )
+        .post("/api/pro/artisan/orders/{id}/status", post(a::set_status))
+        .get("/api/pro/artisan/stats", get(a::stats))
+        .get("/pro/artisan/catalogue/services", get(p::services))
+        .form(
+            "/pro/artisan/catalogue/services/nouveau",
+            get(p::new_service).post(p::create_service),
+        )
+        .post(
+            "/pro/artisan/catalogue/services/{id}/statut",
+            post(p::service_status),
+        )
+        .form(
+            "/pro/artisan/ventes/commandes",
+            get(p::orders).post(p::create_order),
+        )
+        .post(
+            "/pro/artisan/ventes/commandes/{id}/statut",
+            post(p::order_status),
+        )
+        .form(
+            "/pro/artisan/clients",
+            get(p::clients).post(p::create_client),
+        )
+        .post(
+            "/pro/artisan/clients/{id}/supprimer",
+            post(p::delete_client),
+        )
+        .get(
+            "/pro/artisan/statistiques",
+            get(pages::pro_stats::artisan_stats),
+        )
+        .get("/pro/artisan/precompta", get(pages::pro_stats::ledger))
+        .get(
+            "/pro/artisan/precompta/export.csv",
+            get(pages::pro_stats::ledger_csv),
+        )
+}
+
+/// `/api/pro/centre/*` and `/pro/centre/*` (§6.14, §8.3).
+fn center() -> Group {
+    use api::center as a;
+    use pages::center as p;
+    Group::new(Access::Center)
+        .route(
+            GETPOST,
+            "/api/pro/centre/formations",
+            get(a::formations).post(a::create_formation),
+        )
+        .route(
+            GPD,
+            "/api/pro/centre/formations/{id}",
+            get(a::formation)
+                .patch(a::patch_formation)
+                .delete(a::delete_formation),
+        )
+        .route(
+            GETPOST,
+            "/api/pro/centre/formations/{id}/sessions",
+            get(a::formation_sessions).post(a::create_session),
+        )
+        .get("/api/pro/centre/sessions", get(a::sessions))
+        .route(
+            GP,
+            "/api/pro/centre/sessions/{id}",
+            get(a::session).patch(a::patch_session),
+        )
+        .post(
+            "/api/pro/centre/sessions/{id}/cancel",
+            post(a::cancel_session),
+        )
+        .post("/api/pro/centre/sessions/{id}/enrollments", post(a::enroll))
+        .route(
+            &[Method::PATCH],
+            "/api/pro/centre/enrollments/{id}",
+            patch(a::patch_enrollment),
+        )
+        .route(
+            GETPOST,
+            "/api/pro/centre/learners",
+            get(a::learners).post(a::create_learner),
+        )
+        .route(
+            GPD,
+            "/api/pro/centre/learners/{id}",
+            get(a::learner)
+                .patch(a::patch_learner)
+                .delete(a::delete_learner),
+        )
+        .get("/api/pro/centre/stats", get(a::stats))
+        .get("/pro/centre/formations", get(p::formations))
+        .form(
+            "/pro/centre/formations/nouvelle",
+            get(p::new_formation).post(p::create_formation),
+        )
+        .get("/pro/centre/formations/sessions", get(p::sessions))
+        .get("/pro/centre/formations/sessions/{id}", get(p::session))
+        .post(
+            "/pro/centre/formations/sessions/{id}/inscriptions",
+            post(p::enroll),
+        )
+        .post(
+            "/pro/centre/formations/sessions/{id}/annuler",
+            post(p::cancel_session),
+        )
+        .post("/pro/centre/inscriptions/{id}", post(p::enrollment))
+        .get("/pro/centre/formations/{slug}", get(p::formation))
+        .post(
+            "/pro/centre/formations/{slug}/sessions",
+            post(p::create_session),
+        )
+        .get("/pro/centre/apprenants", get(p::learners))
+        .form(
+            "/pro/centre/apprenants/nouveau",
+            get(p::new_learner).post(p::create_learner),
+        )
+        .get("/pro/centre/apprenants/{id}", get(p::learner))
+        .get("/pro/centre/statistiques", get(p::stats))
+        .get("/pro/centre/precompta", get(pages::pro_stats::ledger))
+        .get(
+            "/pro/centre/precompta/export.csv",
+            get(pages::pro_stats::ledger_csv),
+        )
 }
 
 /// The admin back office (DOMAIN.md §6.15, §8.4).
 fn admin() -> Vec<Group> {
-    vec![]
+    use api::admin as a;
+    use api::admin_content as c;
+    use pages::admin as p;
+    use pages::admin_content as pc;
+    vec![
+        Group::new(Access::Admin)
+            .get("/api/admin/metrics", get(a::metrics))
+            .get("/api/admin/db-stats", get(a::db_stats))
+            .get("/api/admin/audit", get(a::audit_log))
+            .get("/api/admin/users", get(a::users))
+            .route(
+                GPD,
+                "/api/admin/users/{id}",
+                get(a::user).patch(a::patch_user).delete(a::delete_user),
+            )
+            .get("/api/admin/pending-pros", get(a::pending_pros))
+            .get("/api/admin/all-pros", get(a::all_pros))
+            .post("/api/admin/validate-pro", post(a::validate_pro))
+            .route(
+                &[Method::PATCH],
+                "/api/admin/pros/{user_id}",
+                patch(a::patch_pro),
+            )
+            .get("/api/admin/documents/{id}", get(a::application_document))
+            .get("/api/admin/pass/subscriptions", get(a::subscriptions))
+            .post("/api/admin/pass/subscriptions/{id}/carnet", post(a::carnet))
+            .route(
+                &[Method::GET, Method::POST],
+                "/api/admin/blog",
+                get(a::articles).post(a::create_article),
+            )
+            .route(
+                GPD,
+                "/api/admin/blog/{id}",
+                get(a::article)
+                    .patch(a::patch_article)
+                    .delete(a::delete_article),
+            )
+            .post("/api/admin/blog/{id}/review", post(a::review))
+            .route(
+                GETPOST,
+                "/api/admin/pass/resources",
+                get(c::resources).post(c::create_resource),
+            )
+            .route(
+                &[Method::PATCH, Method::DELETE],
+                "/api/admin/pass/resources/{id}",
+                patch(c::patch_resource).delete(c::delete_resource),
+            )
+            .route(
+                GETPOST,
+                "/api/admin/pass/discounts",
+                get(c::discounts).post(c::create_discount),
+            )
+            .route(
+                &[Method::PATCH, Method::DELETE],
+                "/api/admin/pass/discounts/{id}",
+                patch(c::patch_discount).delete(c::delete_discount),
+            )
+            .route(
+                GETPOST,
+                "/api/admin/impact/opportunities",
+                get(c::opportunities).post(c::create_opportunity),
+            )
+            .route(
+                &[Method::PATCH, Method::DELETE],
+                "/api/admin/impact/opportunities/{id}",
+                patch(c::patch_opportunity).delete(c::delete_opportunity),
+            )
+            .route(
+                &[Method::PATCH],
+                "/api/admin/impact/applications/{id}",
+                patch(c::patch_application),
+            ),
+        Group::new(Access::Admin)
+            .get("/admin", get(pages::dashboards::admin))
+            .get("/admin/pros", get(p::pros))
+            .post("/admin/pros/{user_id}/decision", post(p::pro_decision))
+            .post("/admin/pros/{user_id}/visibilite", post(p::pro_visibility))
+            .get("/admin/documents/{id}", get(a::application_document))
+            .get("/admin/centres", get(p::centers))
+            .get("/admin/utilisateurs", get(p::users))
+            .post("/admin/utilisateurs/{id}/statut", post(p::user_status))
+            .post("/admin/utilisateurs/{id}/notes", post(p::user_notes))
+            .post("/admin/utilisateurs/{id}/supprimer", post(p::user_delete))
+            .get("/admin/pass", get(p::pass))
+            .post("/admin/pass/{id}/carnet", post(p::pass_carnet))
+            .post("/admin/pass/ressources", post(pc::create_resource))
+            .post("/admin/pass/ressources/{id}", post(pc::resource_action))
+            .post("/admin/pass/reductions", post(pc::create_discount))
+            .post("/admin/pass/reductions/{id}", post(pc::discount_action))
+            .form(
+                "/admin/impact",
+                get(pc::impact).post(pc::create_opportunity),
+            )
+            .post("/admin/impact/{id}", post(pc::opportunity_action))
+            .post("/admin/impact/candidatures/{id}", post(pc::application))
+            .get("/admin/blog", get(p::blog))
+            .form(
+                "/admin/blog/nouvel-article",
+                get(p::new_article).post(p::create_article),
+            )
+            .form("/admin/blog/{id}", get(p::article).post(p::save_article))
+            .post("/admin/blog/{id}/revue", post(p::review_article))
+            .post("/admin/blog/{id}/supprimer", post(p::delete_article))
+            .get("/admin/database", get(p::database))
+            .get("/admin/audit", get(p::audit_log)),
+    ]
 }
 
 /// The application's routes, each group behind its access layer.

@@ -424,7 +424,20 @@ pub async fn delete_account(
             sp.commit().await?;
             return Ok(Deletion::Hard);
         }
-        Err(sqlx::Error::Database(e)) if e.code().as_deref() == Some("23503") => {
+        // A RESTRICT key, or an append-only / immutability trigger refusing the cascade's
+        // SET NULL (e.g. `stock_movements.created_by`): the row is retained, so anonymise.
+        Err(sqlx::Error::Database(e))
+            if e.code().as_deref() == Some("23503")
+                || (e.code().as_deref() == Some("23514")
+                    && matches!(
+                        e.constraint(),
+                        Some(
+                            "stock_movements_append_only"
+                                | "precompta_derived_immutable"
+                                | "invoices_immutable"
+                        )
+                    )) =>
+        {
             sp.rollback().await?
         }
         Err(e) => return Err(e.into()),

@@ -76,7 +76,12 @@ async fn the_schema_matches_the_domain_catalogue() {
     .collect();
     assert_eq!(tables, names(&expected["tables"]));
     // DOMAIN.md §3 has 59 tables; the accounts issue adds three support tables.
-    let support = ["email_outbox", "email_verification_tokens", "rate_limits"];
+    let support = [
+        "email_outbox",
+        "email_verification_tokens",
+        "rate_limits",
+        "admin_audit_log",
+    ];
     assert_eq!(
         tables
             .iter()

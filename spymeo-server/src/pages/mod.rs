@@ -2,11 +2,20 @@
 //! every template extends `base.html` through the shared [`Layout`].
 
 pub mod account;
+pub mod admin;
+pub mod admin_content;
+pub mod artisan;
 pub mod auth;
+pub mod center;
 pub mod dashboards;
 pub mod errors;
 pub mod home;
+pub mod merchant;
+pub mod outcome;
 pub mod practitioner;
+pub mod pro_common;
+pub mod pro_forms;
+pub mod pro_stats;
 pub mod register_pro;
 pub mod static_files;
 

@@ -2,10 +2,14 @@
 //! One binary for the crate (faster to link); one module per area.
 
 mod access;
+mod admin;
+mod artisan;
 mod auth;
+mod center;
 mod email;
 mod health;
 mod helpers;
+mod merchant;
 mod pages;
 mod practitioner_agenda;
 mod practitioner_clients;
@@ -13,4 +17,5 @@ mod practitioner_common;
 mod practitioner_invoices;
 mod practitioner_pages;
 mod practitioner_precompta;
+mod pro_common;
 mod register_pro;
