@@ -6,6 +6,9 @@ pub mod auth;
 pub mod dashboards;
 pub mod errors;
 pub mod home;
+pub mod member;
+pub mod payment;
+pub mod public;
 pub mod register_pro;
 pub mod static_files;
 
