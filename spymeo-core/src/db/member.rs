@@ -62,7 +62,7 @@ const APPT_SELECT: &str = "
            p.user_id AS practitioner_user_id,
            p.address_line AS practitioner_address, p.city AS practitioner_city,
            p.phone_public::text AS practitioner_phone, p.email_public::text AS practitioner_email,
-           COALESCE(s.cancellation_window_hours, 24) AS window_hours
+           COALESCE(s.cancellation_window_hours, 24::smallint) AS window_hours
       FROM appointments a
       JOIN practitioner_profiles p ON p.id = a.practitioner_id
       LEFT JOIN agenda_settings s ON s.practitioner_id = a.practitioner_id

@@ -6,5 +6,7 @@ mod auth;
 mod email;
 mod health;
 mod helpers;
+mod member_space;
 mod pages;
+mod public_site;
 mod register_pro;
