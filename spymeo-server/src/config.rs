@@ -73,4 +73,7 @@ pub struct Config {
     pub body_limit: usize,
     /// How long in-flight requests get to finish after SIGTERM.
     pub shutdown_grace: Duration,
+    /// `PAYMENT_WEBHOOK_SECRET`: the provider's webhook signing secret (Stripe `whsec_…`).
+    /// Without it the webhook refuses every event and no checkout starts.
+    pub payment_webhook_secret: Option<SecretString>,
 }

@@ -70,6 +70,7 @@ impl Application {
                 },
                 mailer,
                 trust_proxy: config.trust_proxy,
+                payment_webhook_secret: config.payment_webhook_secret.clone(),
             }),
         };
         let listener =

@@ -24,6 +24,8 @@ pub struct Inner {
     pub session_keys: SessionKeys,
     pub mailer: spymeo_core::mail::Mailer,
     pub trust_proxy: bool,
+    /// Verifies payment-provider webhooks (see `api::payments`).
+    pub payment_webhook_secret: Option<secrecy::SecretString>,
 }
 
 impl AppState {

@@ -121,6 +121,12 @@ async fn serve(args: &Args, cluster: Option<&DevDb>) -> Result<()> {
         request_timeout_secs: 30,
         body_limit_mib: 45,
         shutdown_grace_secs: 5,
+        // A fixed development secret so local scripts and the browser tests can sign the
+        // provider events of the simulated checkout (README "PASS and payments").
+        payment_webhook_secret: Some(
+            std::env::var("PAYMENT_WEBHOOK_SECRET")
+                .unwrap_or_else(|_| spymeo_server::api::payments::DEV_WEBHOOK_SECRET.into()),
+        ),
         log_format: "text".into(),
     };
     let config = server_args.config(url)?;

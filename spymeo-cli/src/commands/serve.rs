@@ -81,6 +81,9 @@ pub struct ServerArgs {
         value_name = "SECS"
     )]
     pub shutdown_grace_secs: u64,
+    /// Payment provider webhook signing secret (Stripe `whsec_…`); required for PASS payments.
+    #[arg(long, env = "PAYMENT_WEBHOOK_SECRET", hide_env_values = true)]
+    pub payment_webhook_secret: Option<String>,
     /// Log format: json (one object per line) or text.
     #[arg(long, env = "LOG_FORMAT", default_value = "json")]
     pub log_format: String,
@@ -154,6 +157,11 @@ impl ServerArgs {
             request_timeout: Duration::from_secs(self.request_timeout_secs.max(1)),
             body_limit: self.body_limit_mib.max(1) * 1024 * 1024,
             shutdown_grace: Duration::from_secs(self.shutdown_grace_secs),
+            payment_webhook_secret: self
+                .payment_webhook_secret
+                .clone()
+                .filter(|s| !s.is_empty())
+                .map(SecretString::from),
         })
     }
 }

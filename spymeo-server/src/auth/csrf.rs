@@ -13,7 +13,7 @@ use crate::error::Error;
 use crate::state::AppState;
 
 /// Paths called by other servers, authenticated by signature rather than by cookie.
-pub const EXEMPT: &[&str] = &["/api/payment/webhook"];
+pub const EXEMPT: &[&str] = &["/api/payment/webhook", "/api/stripe/webhooks"];
 
 pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> Response {
     if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS)

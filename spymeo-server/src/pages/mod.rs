@@ -10,12 +10,15 @@ pub mod center;
 pub mod dashboards;
 pub mod errors;
 pub mod home;
+pub mod member;
 pub mod merchant;
 pub mod outcome;
+pub mod payment;
 pub mod practitioner;
 pub mod pro_common;
 pub mod pro_forms;
 pub mod pro_stats;
+pub mod public;
 pub mod register_pro;
 pub mod static_files;
 

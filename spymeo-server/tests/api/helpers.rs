@@ -19,6 +19,9 @@ pub struct TestApp {
     _stop: tokio::sync::oneshot::Sender<()>,
 }
 
+/// The payment webhook secret of the test app; tests sign their own provider events with it.
+pub const WEBHOOK_SECRET: &str = "whsec_test_spymeo";
+
 pub fn test_config(database_url: SecretString, files: &std::path::Path) -> Config {
     Config {
         bind: "127.0.0.1:0".parse().unwrap(),
@@ -39,6 +42,7 @@ pub fn test_config(database_url: SecretString, files: &std::path::Path) -> Confi
         request_timeout: Duration::from_secs(10),
         body_limit: 1024 * 1024,
         shutdown_grace: Duration::from_secs(5),
+        payment_webhook_secret: Some(SecretString::from(WEBHOOK_SECRET.to_owned())),
     }
 }
 
