@@ -433,7 +433,7 @@ async fn three_replicas_behind_nginx_survive_one_stopped_under_load() {
         .header("origin", &base)
         .json(&json!({
             "firstName": "Léa", "lastName": "Martin", "email": "lea.replicas@example.fr",
-            "password": "motdepasse-2025", "plan": "FREE", "acceptCgu": true
+            "password": "motdepasse-2025", "plan": "FREE", "acceptCgu": true // pragma: allowlist secret
         }))
         .send()
         .await
