@@ -488,7 +488,8 @@ mod tests {
         assert_eq!(csv_amount(123_456), "1234,56");
         assert_eq!(csv_amount(-5), "-0,05");
         assert_eq!(csv_field("a;b"), "\"a;b\"");
-        assert_eq!(csv_field("dit \"x\""), "dit \"x\"");
+        // RFC 4180: a field holding a quote is quoted and its quotes doubled.
+        assert_eq!(csv_field("dit \"x\""), "\"dit \"\"x\"\"\"");
         assert_eq!(csv_field("x\"; y"), "\"x\"\"; y\"");
     }
 }
