@@ -50,6 +50,8 @@ enum Command {
     Smoke(commands::smoke::Args),
     /// The on-call console (read-only unless --allow-actions).
     Tui(commands::tui::Args),
+    /// The old front end's mock data: inventory, then import into the database.
+    Mocks(commands::mocks::Args),
 }
 
 fn main() -> ExitCode {
@@ -76,6 +78,7 @@ fn main() -> ExitCode {
             Command::RotateSecrets(args) => commands::rotate_secrets::run(args).await,
             Command::Smoke(args) => commands::smoke::run(args).await,
             Command::Tui(args) => commands::tui::run(args).await,
+            Command::Mocks(args) => commands::mocks::run(args).await,
         }
     });
     // Background work (pool connections, AWS clients) must not keep a finished command alive.

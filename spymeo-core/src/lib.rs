@@ -6,6 +6,7 @@ pub mod db;
 pub mod devdb;
 pub mod domain;
 pub mod error;
+pub mod legacy;
 pub mod mail;
 pub mod password;
 pub mod seed;

@@ -4,6 +4,7 @@ pub mod deploy;
 pub mod dev;
 pub mod healthcheck;
 pub mod migrate;
+pub mod mocks;
 pub mod rollback;
 pub mod rotate_secrets;
 pub mod seed;

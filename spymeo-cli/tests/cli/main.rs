@@ -3,5 +3,6 @@
 mod dev;
 mod helpers;
 mod migrate;
+mod mocks;
 mod resilience;
 mod serve;

@@ -81,6 +81,7 @@ async fn the_schema_matches_the_domain_catalogue() {
         "email_verification_tokens",
         "rate_limits",
         "admin_audit_log",
+        "legacy_id_map",
     ];
     assert_eq!(
         tables
