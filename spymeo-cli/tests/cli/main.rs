@@ -4,5 +4,6 @@ mod dev;
 mod helpers;
 mod migrate;
 mod mocks;
+mod mocks_bench;
 mod resilience;
 mod serve;

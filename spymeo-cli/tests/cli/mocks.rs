@@ -27,7 +27,7 @@ fn fixture(name: &str) -> PathBuf {
 
 /// A migrated database with the demo data, as a new production-like base would hold
 /// accounts before the import.
-async fn seeded() -> (String, PgPool) {
+pub async fn seeded() -> (String, PgPool) {
     let (url, pool) = spymeo_core::testing::migrated_database().await.unwrap();
     let url = expose(&url);
     let out = run(spymeo().args(["seed"]).env("DATABASE_URL", &url)).await;
