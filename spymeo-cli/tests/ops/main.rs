@@ -6,6 +6,7 @@ mod deploy;
 mod rotation;
 mod smoke;
 mod status;
+mod tui;
 
 use std::path::PathBuf;
 use std::process::{Output, Stdio};
