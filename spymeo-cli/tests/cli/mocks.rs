@@ -293,7 +293,8 @@ async fn import_converts_resolves_is_idempotent_and_shows_in_the_web_app() {
         .await,
         1
     );
-    assert_eq!(count(&pool, "SELECT count(*) FROM legacy_id_map").await, 25);
+    // One entry per row: 25 records, plus 2 order lines and 2 working-hour rules.
+    assert_eq!(count(&pool, "SELECT count(*) FROM legacy_id_map").await, 29);
 
     // Second run: nothing inserted, nothing updated.
     let second = import(&url, "legacy-next", &[]).await;

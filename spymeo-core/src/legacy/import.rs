@@ -229,6 +229,7 @@ pub async fn import(
             .await?
             .into_iter()
             .collect(),
+        mapped: Vec::new(),
     };
     for job in &jobs {
         let decl = job
@@ -328,6 +329,7 @@ pub async fn import(
         progress(&job.source.rel, total, total);
         report.files.push(file);
     }
+    writer.flush(&mut tx).await?;
     report.files.extend(skipped);
     let failed = !report.invalid.is_empty() && !opts.skip_invalid;
     if opts.dry_run || failed {
@@ -350,6 +352,8 @@ struct Writer {
     types: HashMap<String, BTreeMap<String, String>>,
     /// Ids present: imported by earlier runs or earlier in this one.
     known: HashSet<Uuid>,
+    /// legacy_id_map rows of the records written so far, flushed in one statement.
+    mapped: Vec<(String, String, String, Uuid)>,
 }
 
 impl Writer {
@@ -379,8 +383,16 @@ impl Writer {
             .iter()
             .map(|r| (r, r.cells.as_slice()))
             .chain((!deferred.is_empty()).then_some((parent, deferred.as_slice())));
+        // Rows this record inserted: known from now on (the deferred step updates the parent),
+        // forgotten again if the record is rolled back.
+        let mut inserted: Vec<Uuid> = Vec::new();
         for (i, (row, cells)) in steps.enumerate() {
-            match self.row(conn, row, cells).await {
+            let written = self.row(conn, row, cells).await;
+            if let Ok(Some(true)) = written {
+                inserted.push(row.key);
+                self.known.insert(row.key);
+            }
+            match written {
                 Ok(Some(true)) if i == 0 => outcome = Outcome::Inserted,
                 Ok(Some(_)) => {
                     if !matches!(outcome, Outcome::Inserted) {
@@ -395,27 +407,22 @@ impl Writer {
             }
         }
         if let Err(e) = result {
+            for key in &inserted {
+                self.known.remove(key);
+            }
             sqlx::query("ROLLBACK TO SAVEPOINT legacy_record")
                 .execute(&mut *conn)
                 .await
                 .map_err(db)?;
             return Err(e);
         }
-        for row in &record.rows[..1] {
-            sqlx::query(
-                "INSERT INTO legacy_id_map (source_file, legacy_id, target_table, target_id)
-                 VALUES ($1, $2, $3, $4)
-                 ON CONFLICT (source_file, legacy_id, target_table)
-                 DO UPDATE SET target_id = EXCLUDED.target_id
-                 WHERE legacy_id_map.target_id IS DISTINCT FROM EXCLUDED.target_id",
-            )
-            .bind(source)
-            .bind(&record.legacy_id)
-            .bind(&row.table)
-            .bind(row.key)
-            .execute(&mut *conn)
-            .await
-            .map_err(db)?;
+        for row in &record.rows {
+            self.mapped.push((
+                source.to_owned(),
+                row.legacy_id.clone(),
+                row.table.clone(),
+                row.key,
+            ));
         }
         sqlx::query("RELEASE SAVEPOINT legacy_record")
             .execute(&mut *conn)
@@ -485,12 +492,19 @@ impl Writer {
             }
             q
         }
-        let check = format!("SELECT {same} FROM {table} WHERE {key_column} = $1::text::{key_type}");
-        let existing: Option<bool> = bind_all(&check, &key, &values)
-            .fetch_optional(&mut *conn)
-            .await
-            .map_err(|e| err(one_line(&e)))?
-            .map(|r| r.get(0));
+        // An id never imported (not in legacy_id_map) cannot exist: ids are UUID v5 of
+        // owner, mock and legacy id. Rows keyed by their owner may exist without an import.
+        let existing: Option<bool> = if key_column == "id" && !self.known.contains(&row.key) {
+            None
+        } else {
+            let check =
+                format!("SELECT {same} FROM {table} WHERE {key_column} = $1::text::{key_type}");
+            bind_all(&check, &key, &values)
+                .fetch_optional(&mut *conn)
+                .await
+                .map_err(|e| err(one_line(&e)))?
+                .map(|r| r.get(0))
+        };
         let sql = match existing {
             Some(true) => return Ok(None),
             None => format!(
@@ -552,6 +566,34 @@ impl Writer {
                 })?)
             }
         })
+    }
+
+    /// Writes the legacy_id_map rows collected so far in one statement.
+    async fn flush(&mut self, conn: &mut PgConnection) -> Result<()> {
+        if self.mapped.is_empty() {
+            return Ok(());
+        }
+        let mut cols: (Vec<String>, Vec<String>, Vec<String>, Vec<Uuid>) = Default::default();
+        for (s, l, t, id) in self.mapped.drain(..) {
+            cols.0.push(s);
+            cols.1.push(l);
+            cols.2.push(t);
+            cols.3.push(id);
+        }
+        sqlx::query(
+            "INSERT INTO legacy_id_map (source_file, legacy_id, target_table, target_id)
+             SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::uuid[])
+             ON CONFLICT (source_file, legacy_id, target_table)
+             DO UPDATE SET target_id = EXCLUDED.target_id
+             WHERE legacy_id_map.target_id IS DISTINCT FROM EXCLUDED.target_id",
+        )
+        .bind(cols.0)
+        .bind(cols.1)
+        .bind(cols.2)
+        .bind(cols.3)
+        .execute(&mut *conn)
+        .await?;
+        Ok(())
     }
 
     async fn types(

@@ -46,6 +46,8 @@ pub enum Cell {
 #[derive(Debug, Clone)]
 pub struct Row {
     pub table: String,
+    /// The record's legacy id; child rows add `/field/index`.
+    pub legacy_id: String,
     /// Conflict key column (`id`, or the owner column for one-row-per-owner tables).
     pub key_column: String,
     pub key: Uuid,
@@ -107,6 +109,7 @@ pub fn convert(
     }
     let mut rows = vec![Row {
         table,
+        legacy_id: legacy_id.clone(),
         key_column,
         key,
         cells,
@@ -138,6 +141,7 @@ pub fn convert(
             }
             rows.push(Row {
                 table: child.table.clone(),
+                legacy_id: format!("{legacy_id}/{}/{i}", child.field),
                 key_column: "id".into(),
                 key: id,
                 cells,
