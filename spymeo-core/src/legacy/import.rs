@@ -221,124 +221,146 @@ pub async fn import(
     };
     jobs.sort_by_key(|j| (order(&j.mapping), j.source.rel.clone()));
 
-    let mut tx = pool.begin().await?;
-    let mut writer = Writer {
-        types: HashMap::new(),
-        known: sqlx::query_scalar("SELECT target_id FROM legacy_id_map")
-            .fetch_all(&mut *tx)
-            .await?
-            .into_iter()
-            .collect(),
-        mapped: Vec::new(),
-    };
-    for job in &jobs {
-        let decl = job
-            .source
-            .module
-            .decl(&job.array)
-            .expect("job comes from a declaration");
-        let owner = match job.mapping.owner {
-            None => None,
-            Some(kind) => match owners.iter().find_map(|o| o.id_for(kind).map(|id| (o, id))) {
-                Some(found) => Some(found),
-                None => {
+    // Fast pass without per-record savepoints; the first database error aborts the
+    // transaction, and a careful pass (a savepoint per record) replays everything to report
+    // each bad record with its reason. Conversion errors need no database and do not abort.
+    let (base_report, base_skipped) = (report.clone(), skipped.clone());
+    let mut careful = false;
+    loop {
+        report = base_report.clone();
+        skipped = base_skipped.clone();
+        let mut aborted = false;
+        let mut tx = pool.begin().await?;
+        let mut writer = Writer {
+            types: HashMap::new(),
+            known: sqlx::query_scalar("SELECT target_id FROM legacy_id_map")
+                .fetch_all(&mut *tx)
+                .await?
+                .into_iter()
+                .collect(),
+            mapped: Vec::new(),
+            careful,
+        };
+        'jobs: for job in &jobs {
+            let decl = job
+                .source
+                .module
+                .decl(&job.array)
+                .expect("job comes from a declaration");
+            let owner = match job.mapping.owner {
+                None => None,
+                Some(kind) => match owners.iter().find_map(|o| o.id_for(kind).map(|id| (o, id))) {
+                    Some(found) => Some(found),
+                    None => {
+                        report.invalid.push(Invalid {
+                            file: job.source.rel.clone(),
+                            line: decl.pos.line,
+                            column: decl.pos.column,
+                            legacy_id: None,
+                            reason: format!(
+                                "aucun --owner n'a de compte {} pour ce fichier",
+                                kind.label()
+                            ),
+                        });
+                        skipped.push(FileReport {
+                            file: job.source.rel.clone(),
+                            array: job.array.clone(),
+                            tables: job.mapping.target_tables(),
+                            records: decl.items().len(),
+                            skipped: Some(format!("propriétaire {} manquant", kind.label())),
+                            ..FileReport::default()
+                        });
+                        continue;
+                    }
+                },
+            };
+            let source_key = match &job.mapping.array {
+                Some(a) => format!("{}#{a}", job.source.file_name()),
+                None => job.source.file_name().to_owned(),
+            };
+            let mut file = FileReport {
+                file: job.source.rel.clone(),
+                array: job.array.clone(),
+                tables: job.mapping.target_tables(),
+                owner: owner.map(|(o, _)| o.email.clone()),
+                records: decl.items().len(),
+                ..FileReport::default()
+            };
+            let mut fail =
+                |pos: Pos, legacy_id: Option<String>, reason: String, file: &mut FileReport| {
+                    file.invalid += 1;
                     report.invalid.push(Invalid {
                         file: job.source.rel.clone(),
-                        line: decl.pos.line,
-                        column: decl.pos.column,
-                        legacy_id: None,
-                        reason: format!(
-                            "aucun --owner n'a de compte {} pour ce fichier",
-                            kind.label()
-                        ),
+                        line: pos.line,
+                        column: pos.column,
+                        legacy_id,
+                        reason,
                     });
-                    skipped.push(FileReport {
-                        file: job.source.rel.clone(),
-                        array: job.array.clone(),
-                        tables: job.mapping.target_tables(),
-                        records: decl.items().len(),
-                        skipped: Some(format!("propriétaire {} manquant", kind.label())),
-                        ..FileReport::default()
-                    });
-                    continue;
-                }
-            },
-        };
-        let source_key = match &job.mapping.array {
-            Some(a) => format!("{}#{a}", job.source.file_name()),
-            None => job.source.file_name().to_owned(),
-        };
-        let mut file = FileReport {
-            file: job.source.rel.clone(),
-            array: job.array.clone(),
-            tables: job.mapping.target_tables(),
-            owner: owner.map(|(o, _)| o.email.clone()),
-            records: decl.items().len(),
-            ..FileReport::default()
-        };
-        let mut fail =
-            |pos: Pos, legacy_id: Option<String>, reason: String, file: &mut FileReport| {
-                file.invalid += 1;
-                report.invalid.push(Invalid {
-                    file: job.source.rel.clone(),
-                    line: pos.line,
-                    column: pos.column,
-                    legacy_id,
-                    reason,
-                });
-            };
-        if let Body::Other(p) = &decl.body {
-            fail(
-                p.pos,
-                None,
-                format!("{} : {}", job.array, p.message),
-                &mut file,
-            );
-        }
-        let total = decl.items().len();
-        for (i, item) in decl.items().iter().enumerate() {
-            progress(&job.source.rel, i, total);
-            let value = match &item.value {
-                Ok(v) => v,
-                Err(p) => {
-                    fail(p.pos, None, p.message.clone(), &mut file);
-                    continue;
-                }
-            };
-            let record = match convert(&job.mapping, &source_key, i, value, owner.map(|(_, id)| id))
-            {
-                Ok(r) => r,
-                Err(p) => {
-                    let legacy = value
-                        .field(&job.mapping.id_field)
-                        .and_then(super::records::scalar_text);
-                    fail(p.pos, legacy, p.message, &mut file);
-                    continue;
-                }
-            };
-            if record.computed {
-                file.computed += 1;
+                };
+            if let Body::Other(p) = &decl.body {
+                fail(
+                    p.pos,
+                    None,
+                    format!("{} : {}", job.array, p.message),
+                    &mut file,
+                );
             }
-            match writer.record(&mut tx, &source_key, &record).await {
-                Ok(Outcome::Inserted) => file.inserted += 1,
-                Ok(Outcome::Updated) => file.updated += 1,
-                Ok(Outcome::Unchanged) => file.unchanged += 1,
-                Err((pos, reason)) => fail(pos, Some(record.legacy_id.clone()), reason, &mut file),
+            let total = decl.items().len();
+            for (i, item) in decl.items().iter().enumerate() {
+                progress(&job.source.rel, i, total);
+                let value = match &item.value {
+                    Ok(v) => v,
+                    Err(p) => {
+                        fail(p.pos, None, p.message.clone(), &mut file);
+                        continue;
+                    }
+                };
+                let record =
+                    match convert(&job.mapping, &source_key, i, value, owner.map(|(_, id)| id)) {
+                        Ok(r) => r,
+                        Err(p) => {
+                            let legacy = value
+                                .field(&job.mapping.id_field)
+                                .and_then(super::records::scalar_text);
+                            fail(p.pos, legacy, p.message, &mut file);
+                            continue;
+                        }
+                    };
+                if record.computed {
+                    file.computed += 1;
+                }
+                match writer.record(&mut tx, &source_key, &record).await {
+                    Ok(Outcome::Inserted) => file.inserted += 1,
+                    Ok(Outcome::Updated) => file.updated += 1,
+                    Ok(Outcome::Unchanged) => file.unchanged += 1,
+                    Err(_) if !careful => {
+                        aborted = true;
+                        break 'jobs;
+                    }
+                    Err((pos, reason)) => {
+                        fail(pos, Some(record.legacy_id.clone()), reason, &mut file)
+                    }
+                }
             }
+            progress(&job.source.rel, total, total);
+            report.files.push(file);
         }
-        progress(&job.source.rel, total, total);
-        report.files.push(file);
+        if aborted {
+            tx.rollback().await?;
+            careful = true;
+            continue;
+        }
+        writer.flush(&mut tx).await?;
+        report.files.extend(skipped);
+        let failed = !report.invalid.is_empty() && !opts.skip_invalid;
+        if opts.dry_run || failed {
+            tx.rollback().await?;
+        } else {
+            tx.commit().await?;
+            report.committed = true;
+        }
+        return Ok(report);
     }
-    writer.flush(&mut tx).await?;
-    report.files.extend(skipped);
-    let failed = !report.invalid.is_empty() && !opts.skip_invalid;
-    if opts.dry_run || failed {
-        tx.rollback().await?;
-    } else {
-        tx.commit().await?;
-        report.committed = true;
-    }
-    Ok(report)
 }
 
 enum Outcome {
@@ -354,6 +376,8 @@ struct Writer {
     known: HashSet<Uuid>,
     /// legacy_id_map rows of the records written so far, flushed in one statement.
     mapped: Vec<(String, String, String, Uuid)>,
+    /// A savepoint per record, so that one failure does not abort the others.
+    careful: bool,
 }
 
 impl Writer {
@@ -365,10 +389,12 @@ impl Writer {
         record: &Record,
     ) -> std::result::Result<Outcome, (Pos, String)> {
         let db = |e: sqlx::Error| (record.pos, one_line(&e));
-        sqlx::query("SAVEPOINT legacy_record")
-            .execute(&mut *conn)
-            .await
-            .map_err(db)?;
+        if self.careful {
+            sqlx::query("SAVEPOINT legacy_record")
+                .execute(&mut *conn)
+                .await
+                .map_err(db)?;
+        }
         let mut outcome = Outcome::Unchanged;
         let mut result = Ok(());
         // Deferred columns (an order's PAID status) go last, once the child rows exist.
@@ -407,6 +433,9 @@ impl Writer {
             }
         }
         if let Err(e) = result {
+            if !self.careful {
+                return Err(e);
+            }
             for key in &inserted {
                 self.known.remove(key);
             }
@@ -424,10 +453,12 @@ impl Writer {
                 row.key,
             ));
         }
-        sqlx::query("RELEASE SAVEPOINT legacy_record")
-            .execute(&mut *conn)
-            .await
-            .map_err(db)?;
+        if self.careful {
+            sqlx::query("RELEASE SAVEPOINT legacy_record")
+                .execute(&mut *conn)
+                .await
+                .map_err(db)?;
+        }
         self.known.extend(record.rows.iter().map(|r| r.key));
         Ok(outcome)
     }
