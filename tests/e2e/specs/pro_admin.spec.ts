@@ -2,7 +2,7 @@ import { expect, test } from '@playwright/test';
 
 // Issue 6: a pro candidate registers with a document, the admin reviews it and approves the
 // candidature (membership offered, so the space opens at once), the pro logs in, edits the
-// public fiche, and the fiche is verified and public.
+// public fiche, and the fiche is verified, public and found by the search page.
 
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n');
 
@@ -68,4 +68,16 @@ test('candidate → admin approval → pro edits the public fiche', async ({ pag
   expect(fiche.publicName).toBe(publicName);
   expect(fiche.description).toContain('Grès émaillé');
   expect(fiche.publicHref).toMatch(/^\/artisans\/atelier-gres-/);
+
+  // 5. Anyone finds the fiche through the search page, and it opens with the new text.
+  await page.getByRole('button', { name: 'Déconnexion' }).click();
+  await page.goto('/recherche');
+  await page.getByLabel('Mots-clés').fill(publicName);
+  await page.getByRole('button', { name: 'Rechercher' }).click();
+  const hit = page.locator('li.result', { hasText: publicName });
+  await expect(hit).toHaveCount(1);
+  await hit.getByRole('link').click();
+  await expect(page).toHaveURL(new RegExp(`${fiche.publicHref}$`));
+  await expect(page.getByRole('heading', { level: 1 })).toContainText(publicName);
+  await expect(page.locator('main')).toContainText('Grès émaillé');
 });
