@@ -416,8 +416,11 @@ async fn next_slots(state: &AppState, p: &ProProfile) -> Result<Vec<TypeSlots>> 
     let now = Utc::now();
     let today = spymeo_core::domain::paris_date(now);
     let mut out = Vec::new();
+    // Types first, then one connection: holding a connection while the pool hands out
+    // another deadlocks once every connection is held by a request doing the same.
+    let types = db::bookable_types(&state.pool, p.id).await?;
     let mut conn = state.pool.acquire().await?;
-    for t in db::bookable_types(&state.pool, p.id).await? {
+    for t in types {
         let slots = spymeo_core::db::agenda::available_slots(
             &mut conn,
             p.id,
