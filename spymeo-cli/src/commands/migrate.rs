@@ -2,7 +2,7 @@
 
 use serde_json::json;
 
-use super::{DatabaseArgs, RetryArgs, apply_migrations, db_cause};
+use super::{DatabaseArgs, RetryArgs, apply_migrations};
 use crate::error::{CliError, Result};
 use crate::output::{self, Format};
 
@@ -39,9 +39,7 @@ pub async fn run(args: Args) -> Result<()> {
         let mut conn =
             spymeo_core::db::migrate::connect_with_retry(&url, &args.retry.policy(), |_| {})
                 .await
-                .map_err(|e| {
-                    CliError::Other(format!("connexion à la base impossible: {}", db_cause(&e)))
-                })?;
+                .map_err(|e| super::connect_error(&e))?;
         let status = spymeo_core::db::migrate::status(&mut conn).await?;
         print_status(&status, args.output, args.dry_run);
         if status.applied.iter().any(|a| !a.checksum_ok) {

@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use indicatif::{ProgressBar, ProgressStyle};
 use spymeo_core::legacy::{import, inventory, mapping};
 
-use super::{DatabaseArgs, db_cause};
+use super::DatabaseArgs;
 use crate::error::{CliError, Result};
 use crate::output;
 
@@ -190,11 +190,7 @@ async fn run_import(args: ImportArgs) -> Result<()> {
         mapping_override: read_mapping(&args.mapping)?,
     };
     let url = args.db.require()?;
-    let pool = spymeo_core::db::connect(&url, &Default::default())
-        .await
-        .map_err(|e| {
-            CliError::Other(format!("connexion à la base impossible: {}", db_cause(&e)))
-        })?;
+    let pool = super::pool(&url).await?;
 
     // A bar on a terminal only: CI logs get the summary, not redraws.
     let bar = std::io::stderr().is_terminal().then(|| {

@@ -79,11 +79,23 @@ pub async fn apply_migrations(
         )),
     })
     .await
-    .map_err(|e| CliError::Other(format!("connexion à la base impossible: {}", db_cause(&e))))?;
+    .map_err(|e| connect_error(&e))?;
     let applied = spymeo_core::db::migrate::apply(&mut conn)
         .await
         .map_err(|e| CliError::Other(format!("migration échouée: {}", db_cause(&e))))?;
     Ok(applied)
+}
+
+/// A pool on the database with default settings, for the commands that run queries.
+pub async fn pool(url: &SecretString) -> Result<sqlx::PgPool> {
+    spymeo_core::db::connect(url, &Default::default())
+        .await
+        .map_err(|e| connect_error(&e))
+}
+
+/// The error of a failed connection, with the cause on one line and no URL.
+pub fn connect_error(e: &spymeo_core::Error) -> CliError {
+    CliError::Other(format!("connexion à la base impossible: {}", db_cause(e)))
 }
 
 /// A one-line cause for a database error, without the URL (it may hold the password).

@@ -4,7 +4,7 @@ use std::io::{BufRead as _, IsTerminal as _, Write as _};
 
 use serde_json::json;
 
-use super::{DatabaseArgs, db_cause};
+use super::DatabaseArgs;
 use crate::error::{CliError, Result};
 use crate::output::{self, Format};
 
@@ -46,11 +46,7 @@ pub async fn run(args: Args) -> Result<()> {
         return Err(CliError::Other("refusé: APP_ENV=production (les données de démonstration ne vont jamais en production)".into()));
     }
     let url = args.db.require()?;
-    let pool = spymeo_core::db::connect(&url, &Default::default())
-        .await
-        .map_err(|e| {
-            CliError::Other(format!("connexion à la base impossible: {}", db_cause(&e)))
-        })?;
+    let pool = super::pool(&url).await?;
     let now = chrono::Utc::now();
     if args.verify_only {
         let report = spymeo_core::seed::verify(&pool, now).await?;

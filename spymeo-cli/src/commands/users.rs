@@ -2,7 +2,7 @@
 
 use std::io::{IsTerminal as _, Read as _};
 
-use super::{DatabaseArgs, db_cause};
+use super::DatabaseArgs;
 use crate::error::{CliError, Result};
 
 #[derive(clap::Args, Debug)]
@@ -92,11 +92,7 @@ async fn create_admin(args: CreateAdmin) -> Result<()> {
     let hash = tokio::task::spawn_blocking(move || spymeo_core::password::hash(&password))
         .await
         .map_err(|e| CliError::Other(e.to_string()))??;
-    let pool = spymeo_core::db::connect(&url, &Default::default())
-        .await
-        .map_err(|e| {
-            CliError::Other(format!("connexion à la base impossible: {}", db_cause(&e)))
-        })?;
+    let pool = super::pool(&url).await?;
     let mut tx = pool.begin().await.map_err(spymeo_core::Error::from)?;
     let id = spymeo_core::db::accounts::create_admin(
         &mut tx,
