@@ -1,22 +1,14 @@
 import { createHmac } from 'node:crypto';
 import { expect, test } from '@playwright/test';
+import { loginOk as login } from '../support';
 
 // Issue 5: the member journeys — search → profile → favorite → book; a message to a
 // practitioner and its reply; a FREE member who subscribes to the PASS through a signed webhook.
 
-const PASSWORD = 'Spymeo-demo-2025';
 const SLUG = 'claire-moreau-naturopathe';
 const PRO_NAME = 'Claire Moreau – Naturopathe';
 // The webhook signing secret of `spymeo dev` (spymeo_server::api::payments::DEV_WEBHOOK_SECRET).
 const WEBHOOK_SECRET = process.env.PAYMENT_WEBHOOK_SECRET ?? 'whsec_spymeo_dev_only';
-
-async function login(page, email: string, password = PASSWORD) {
-  await page.goto('/auth/login');
-  await page.getByLabel('Adresse e-mail').fill(email);
-  await page.getByLabel('Mot de passe').fill(password);
-  await page.getByRole('button', { name: 'Se connecter' }).click();
-  await expect(page).not.toHaveURL(/\/auth\/login/);
-}
 
 async function logout(page) {
   await page.getByRole('button', { name: 'Déconnexion' }).click();

@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test';
+import { login } from '../support';
 
 // Issue 4: a practitioner opens a weekly availability, a visitor books one of its slots on the
 // public profile, the appointment is in the agenda; the practitioner completes it, writes the
@@ -9,15 +10,7 @@ import { expect, test } from '@playwright/test';
 // appointment is then moved to a past morning of its own, which frees the Sunday slot again.
 
 const PRO_EMAIL = 'praticien@spymeo.test';
-const PASSWORD = 'Spymeo-demo-2025';
 const SLUG = 'claire-moreau-naturopathe';
-
-async function login(page, email: string, password: string) {
-  await page.goto('/auth/login');
-  await page.getByLabel('Adresse e-mail').fill(email);
-  await page.getByLabel('Mot de passe').fill(password);
-  await page.getByRole('button', { name: 'Se connecter' }).click();
-}
 
 // Digits as letters: booking names are plain first and last names.
 function letters(n: number): string {
@@ -41,7 +34,7 @@ test('availability → public booking → agenda → consultation → invoice pa
   const visitorEmail = `lucie-${stamp}@example.fr`;
 
   // 1. The practitioner opens Sunday mornings in the agenda settings.
-  await login(page, PRO_EMAIL, PASSWORD);
+  await login(page, PRO_EMAIL);
   await expect(page).toHaveURL(/\/pro\/dashboard$/);
   await page.goto('/pro/praticien/agenda/settings');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Disponibilités et motifs');
@@ -92,7 +85,7 @@ test('availability → public booking → agenda → consultation → invoice pa
   await expect(page.locator('.status')).toHaveText('Planifié');
 
   // 3. The appointment is in the practitioner's agenda, week and day views.
-  await login(page, PRO_EMAIL, PASSWORD);
+  await login(page, PRO_EMAIL);
   await expect(page).toHaveURL(/\/pro\/dashboard$/);
   const day = isoDate(slotStart);
   await page.goto(`/pro/praticien/agenda?date=${day}`);

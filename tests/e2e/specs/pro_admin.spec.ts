@@ -1,17 +1,11 @@
 import { expect, test } from '@playwright/test';
+import { login } from '../support';
 
 // Issue 6: a pro candidate registers with a document, the admin reviews it and approves the
 // candidature (membership offered, so the space opens at once), the pro logs in, edits the
 // public fiche, and the fiche is verified, public and found by the search page.
 
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n');
-
-async function login(page, email: string, password: string) {
-  await page.goto('/auth/login');
-  await page.getByLabel('Adresse e-mail').fill(email);
-  await page.getByLabel('Mot de passe').fill(password);
-  await page.getByRole('button', { name: 'Se connecter' }).click();
-}
 
 test('candidate → admin approval → pro edits the public fiche', async ({ page }) => {
   const stamp = Date.now();
@@ -34,7 +28,7 @@ test('candidate → admin approval → pro edits the public fiche', async ({ pag
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Candidature envoyée');
 
   // 2. The admin sees it with its document and approves it.
-  await login(page, 'admin@spymeo.test', 'Spymeo-demo-2025');
+  await login(page, 'admin@spymeo.test');
   await expect(page).toHaveURL(/\/admin$/);
   await page.getByRole('link', { name: 'Professionnels' }).first().click();
   const card = page.locator('article.application', { hasText: publicName });
