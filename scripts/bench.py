@@ -9,6 +9,7 @@ Everything runs on this machine at once (server, PostgreSQL, wrk/pgbench), so th
 how close the server comes to the database's own limit on the same hardware."""
 
 import datetime
+import json
 import os
 import platform
 import re
@@ -29,7 +30,8 @@ ENDPOINTS = [
     ("health (database + storage)", "/api/health"),
     ("search `sophro`", "/api/search?q=sophro"),
     ("practitioner profile page", f"/praticiens/{SLUG}"),
-    ("slots of a week", f"/api/public/practitioners/{SLUG}/availabilities"),
+    # The motif is the practitioner's first online-bookable one, looked up at run time.
+    ("slots of a week", f"/api/public/practitioners/{SLUG}/availabilities?appointmentTypeId={{type}}"),
 ]
 
 
@@ -181,7 +183,11 @@ def measure():
         time.sleep(1)
         rss_idle = rss_kib(server.pid, "VmRSS")
         rows = []
+        _, body = get(f"{url}/api/public/practitioners/{SLUG}")
+        types = json.loads(body)["appointmentTypes"]
+        motif = next(t["id"] for t in types if t.get("onlineBookable", True))
         for name, path in ENDPOINTS:
+            path = path.replace("{type}", motif)
             status, _ = get(url + path)
             assert status == 200, f"{path}: {status}"
             statements = capture_sql(url, db_url, path)

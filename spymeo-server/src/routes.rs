@@ -225,6 +225,7 @@ fn public_site() -> Vec<Group> {
             .get("/blog", get(p::blog))
             .get("/blog/{slug}", get(p::article))
             .get("/pass", get(p::pass_landing))
+            .get("/legal/{slug}", get(pages::legal::charter))
             .get("/sitemap.xml", get(p::sitemap))
             .get("/robots.txt", get(p::robots))
             .get("/api/search", get(api::search::search))
@@ -254,6 +255,7 @@ fn public_site() -> Vec<Group> {
                 "/api/blog/posts/{slug}/favorite",
                 post(a::favorite).delete(a::unfavorite),
             )
+            .get("/messages", get(pages::dashboards::messages))
             .post("/blog/{slug}/aimer", post(p::like_form))
             .post("/blog/{slug}/favori", post(p::favorite_form)),
     ]

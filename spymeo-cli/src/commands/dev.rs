@@ -103,6 +103,15 @@ async fn serve(args: &Args, cluster: Option<&DevDb>) -> Result<()> {
             report.counts.iter().map(|(_, n)| n).sum::<i64>()
         ));
     }
+    // Every start, not only after a seed: a wiped files/ directory comes back too.
+    let storage = spymeo_core::storage::Storage::local(args.dir.join("files"))?;
+    let files = spymeo_core::seed::files::materialize(&pool, &storage).await?;
+    if files.written > 0 {
+        progress(&format!(
+            "{} fichier(s) de démonstration écrit(s)",
+            files.written
+        ));
+    }
     pool.close().await;
 
     let server_args = ServerArgs {

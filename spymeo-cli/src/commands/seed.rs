@@ -31,6 +31,12 @@ pub struct Args {
     /// Show what would happen, change nothing.
     #[arg(long)]
     pub dry_run: bool,
+    /// S3 bucket of the uploads: the demo documents' files go there (as for `spymeo serve`).
+    #[arg(long, env = "S3_BUCKET_NAME", conflicts_with = "storage_dir")]
+    pub s3_bucket: Option<String>,
+    /// Local directory of the uploads (default `.spymeo/files`, as for `spymeo serve`).
+    #[arg(long, env = "STORAGE_DIR")]
+    pub storage_dir: Option<std::path::PathBuf>,
     #[arg(long, env = "APP_ENV", hide = true)]
     pub app_env: Option<String>,
     #[arg(long, value_enum, default_value_t = Format::Table)]
@@ -86,9 +92,18 @@ pub async fn run(args: Args) -> Result<()> {
         },
     )
     .await?;
+    let storage = match (&args.s3_bucket, &args.storage_dir) {
+        (Some(bucket), _) => spymeo_core::storage::Storage::s3(bucket.clone()).await,
+        (None, dir) => spymeo_core::storage::Storage::local(
+            dir.clone()
+                .unwrap_or_else(|| std::path::PathBuf::from(".spymeo/files")),
+        )?,
+    };
+    let files = spymeo_core::seed::files::materialize(&pool, &storage).await?;
     match args.output {
         Format::Json => output::json(&json!({
             "elapsedMs": report.elapsed.as_millis() as u64,
+            "files": { "storage": storage.describe(), "written": files.written, "present": files.present },
             "counts": report.counts.iter().map(|(t, n)| (t.clone(), json!(n))).collect::<serde_json::Map<_, _>>(),
             "verification": verification_json(&report.verification),
         })),
@@ -100,6 +115,11 @@ pub async fn run(args: Args) -> Result<()> {
                 .collect();
             output::table(&["TABLE", "LIGNES"], &rows);
             print_verification(&report.verification, Format::Table);
+            println!(
+                "{} fichier(s) de démonstration écrit(s) dans {}.",
+                files.written,
+                storage.describe()
+            );
             println!(
                 "Données de démonstration chargées en {:.1} s.",
                 report.elapsed.as_secs_f64()

@@ -30,8 +30,22 @@ fn fixture(name: &str) -> PathBuf {
 pub async fn seeded() -> (String, PgPool) {
     let (url, pool) = spymeo_core::testing::migrated_database().await.unwrap();
     let url = expose(&url);
-    let out = run(spymeo().args(["seed"]).env("DATABASE_URL", &url)).await;
+    let files = tempfile::tempdir().unwrap();
+    let out = run(spymeo()
+        .args(["seed"])
+        .env("DATABASE_URL", &url)
+        .env("STORAGE_DIR", files.path()))
+    .await;
     assert!(out.status.success(), "{}", stderr(&out));
+    // The demo documents' files are written beside the rows, each a real PDF or JPEG.
+    let key: String = sqlx::query_scalar(
+        "SELECT storage_key FROM documents WHERE mime_type = 'application/pdf' AND storage_key IS NOT NULL LIMIT 1",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    let pdf = std::fs::read(files.path().join(&key)).unwrap();
+    assert!(pdf.starts_with(b"%PDF-1.4"), "{key}");
     // The demo practitioner has working hours already; the mock brings its own.
     sqlx::query(
         "DELETE FROM availability_rules WHERE practitioner_id =

@@ -6,6 +6,7 @@
 
 mod commerce;
 mod community;
+pub mod files;
 mod pass;
 mod people;
 mod practitioners;

@@ -129,8 +129,7 @@ pub async fn users(
 }
 
 pub async fn user(State(state): State<AppState>, Path(id): Path<Uuid>) -> Result<Json<Value>> {
-    let mut conn = state.pool.acquire().await?;
-    let u = db::user(&mut conn, id).await?;
+    let u = db::user(&mut *state.pool.acquire().await?, id).await?;
     let mut v = to_json(&u)?;
     let pros = db::all_pros(
         &state.pool,

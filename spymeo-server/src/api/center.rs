@@ -120,8 +120,7 @@ pub async fn formation(
     Path(id): Path<Uuid>,
 ) -> Result<Json<Value>> {
     let c = center_id(&state, &user).await?;
-    let mut conn = state.pool.acquire().await?;
-    let f = db::formation(&mut conn, c, id).await?;
+    let f = db::formation(&mut *state.pool.acquire().await?, c, id).await?;
     let sessions = db::sessions(
         &state.pool,
         c,
@@ -207,8 +206,7 @@ pub async fn formation_sessions(
     Path(id): Path<Uuid>,
 ) -> Result<Json<Value>> {
     let c = center_id(&state, &user).await?;
-    let mut conn = state.pool.acquire().await?;
-    db::formation(&mut conn, c, id).await?;
+    db::formation(&mut *state.pool.acquire().await?, c, id).await?;
     let f = SessionFilter {
         formation_id: Some(id),
         ..Default::default()

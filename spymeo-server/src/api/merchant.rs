@@ -130,8 +130,7 @@ pub async fn product(
     Path(id): Path<Uuid>,
 ) -> Result<Json<Value>> {
     let m = merchant_id(&state, &user).await?;
-    let mut conn = state.pool.acquire().await?;
-    let p = db::product(&mut conn, m, id).await?;
+    let p = db::product(&mut *state.pool.acquire().await?, m, id).await?;
     let history = db::movements(
         &state.pool,
         m,

@@ -281,9 +281,8 @@ pub async fn create_note(
     if n.content.chars().count() > 100_000 {
         return Err(invalid("content"));
     }
-    let mut conn = state.pool.acquire().await?;
     let id = community::create_note(
-        &mut conn,
+        &mut *state.pool.acquire().await?,
         user.id,
         &community::NoteInput {
             title: n.title,
@@ -314,9 +313,8 @@ pub async fn update_note(
     Json(p): Json<NotePatchRequest>,
 ) -> Result<Json<Value>> {
     require_notes(&user)?;
-    let mut conn = state.pool.acquire().await?;
     member::update_note(
-        &mut conn,
+        &mut *state.pool.acquire().await?,
         user.id,
         id,
         &member::NotePatch {
@@ -377,8 +375,8 @@ pub async fn notification_patch(
     if !p.read {
         return Err(invalid("read"));
     }
-    let mut conn = state.pool.acquire().await?;
-    if !notifications::mark_read(&mut conn, user.id, id, Utc::now()).await? {
+    if !notifications::mark_read(&mut *state.pool.acquire().await?, user.id, id, Utc::now()).await?
+    {
         return Err(Error::not_found());
     }
     Ok(Json(json!(

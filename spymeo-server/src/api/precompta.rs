@@ -264,9 +264,8 @@ pub async fn store_receipt(
             "Formats acceptés : PDF, JPEG ou PNG",
         )
     })?;
-    let mut conn = state.pool.acquire().await?;
     if let Some(e) = entry {
-        pb::entry(&mut conn, user.id, e).await?;
+        pb::entry(&mut *state.pool.acquire().await?, user.id, e).await?;
     }
     let key = format!("receipts/{}/{}.{ext}", user.id, Uuid::new_v4());
     let size = bytes.len() as i64;

@@ -260,9 +260,8 @@ pub async fn patch_advantage(
     Path(id): Path<Uuid>,
     Body(p): Body<AdvantagePatch>,
 ) -> Result<Json<Value>> {
-    let mut conn = state.pool.acquire().await?;
     if let Some(active) = p.active {
-        db::set_advantage_active(&mut conn, user.id, id, active).await?;
+        db::set_advantage_active(&mut *state.pool.acquire().await?, user.id, id, active).await?;
     }
     let mine = db::advantages(&state.pool, user.id, true, None).await?;
     let row = mine

@@ -137,8 +137,7 @@ pub async fn create_client(
 /// A client with its orders.
 pub async fn client(state: &AppState, user: &CurrentUser, s: Shop, id: Uuid) -> Result<Value> {
     let owner = owner(state, user, kind(s)).await?;
-    let mut conn = state.pool.acquire().await?;
-    let row = shop::client(&mut conn, s, owner, id).await?;
+    let row = shop::client(&mut *state.pool.acquire().await?, s, owner, id).await?;
     let orders = shop::orders(
         &state.pool,
         s,

@@ -215,8 +215,7 @@ pub async fn formation(
     Path(slug): Path<String>,
 ) -> Result<Response> {
     let c = center_id(&state, &user).await?;
-    let mut conn = state.pool.acquire().await?;
-    let formation = db::formation_by_slug(&mut conn, c, &slug).await?;
+    let formation = db::formation_by_slug(&mut *state.pool.acquire().await?, c, &slug).await?;
     let f = SessionFilter {
         formation_id: Some(formation.id),
         ..Default::default()
@@ -353,6 +352,7 @@ pub async fn session(
     let mut conn = state.pool.acquire().await?;
     let session = db::session(&mut conn, c, id).await?;
     let roster = db::roster(&mut conn, c, id).await?;
+    drop(conn);
     let learners = db::learners(&state.pool, c, None, Paging::new(None, Some(100)))
         .await?
         .items;

@@ -91,6 +91,17 @@ pub struct AdminPage {
     pub data: AdminDashboard,
 }
 
+/// `/messages`, the link of every "new message" notification (written once for all
+/// recipients): each role's own messaging page. Admins have no messaging.
+pub async fn messages(user: CurrentUser) -> Result<axum::response::Redirect> {
+    use crate::auth::RoleExt as _;
+    match user.role {
+        r if r.is_member() => Ok(axum::response::Redirect::to("/user/messagerie")),
+        r if r.is_pro() => Ok(axum::response::Redirect::to("/pro/commun/messages")),
+        _ => Err(crate::error::Error::not_found()),
+    }
+}
+
 pub async fn admin(State(state): State<AppState>, ctx: Ctx) -> Result<Response> {
     let data = dashboards::admin(&state.pool, Utc::now()).await?;
     let page = AdminPage {

@@ -10,6 +10,7 @@ pub mod center;
 pub mod dashboards;
 pub mod errors;
 pub mod home;
+pub mod legal;
 pub mod member;
 pub mod merchant;
 pub mod outcome;

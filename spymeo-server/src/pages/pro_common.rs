@@ -344,8 +344,8 @@ async fn messages_page(
     let (current, thread) = match current {
         Some(id) => {
             let thread = db::thread(&state.pool, user.id, id).await?;
-            let mut conn = state.pool.acquire().await?;
-            messaging::mark_read(&mut conn, id, user.id, Utc::now()).await?;
+            messaging::mark_read(&mut *state.pool.acquire().await?, id, user.id, Utc::now())
+                .await?;
             let name = conversations
                 .iter()
                 .find(|c| c.id == id)

@@ -362,7 +362,7 @@ pub struct TypeSlots {
 
 impl TypeSlots {
     pub fn booking_href(&self, slug: &str) -> String {
-        format!("/praticiens/{slug}/reserver?type={}", self.t.id)
+        format!("/praticiens/{slug}/reserver?motif={}", self.t.id)
     }
 }
 
@@ -435,10 +435,12 @@ async fn next_slots(state: &AppState, p: &ProProfile) -> Result<Vec<TypeSlots>> 
             .take(8)
             .map(|s| {
                 let start = s.start.to_rfc3339_opts(SecondsFormat::Secs, true);
+                // The booking page opens on the slot's week with that slot ticked.
                 let href = format!(
-                    "/praticiens/{}/reserver?type={}&start={}",
+                    "/praticiens/{}/reserver?motif={}&du={}&creneau={}",
                     p.card.slug,
                     t.id,
+                    spymeo_core::domain::paris_date(s.start),
                     urlencode(&start)
                 );
                 (super::dashboards::paris(&s.start), href)
@@ -569,6 +571,8 @@ pub struct ItemPage {
     pub owner: ProProfile,
     pub sessions: Vec<db::PublicSession>,
     pub member: bool,
+    /// Pros and admins have no member messaging: no "Contacter" for them (as on profiles).
+    pub logged_in: bool,
     pub favorite: bool,
     pub favorite_type: &'static str,
     pub target_id: uuid::Uuid,
@@ -619,6 +623,7 @@ async fn catalog_item_page(
         owner,
         sessions: Vec::new(),
         member: is_member(ctx),
+        logged_in: ctx.user.is_some(),
     };
     Ok(render(StatusCode::OK, &page))
 }
@@ -677,6 +682,7 @@ pub async fn formation(
         owner,
         sessions: f.next_sessions,
         member: is_member(&ctx),
+        logged_in: ctx.user.is_some(),
     };
     Ok(render(StatusCode::OK, &page))
 }
@@ -860,6 +866,12 @@ pub async fn sitemap(State(state): State<AppState>) -> Result<Response> {
         "/pass",
     ] {
         xml.push_str(&format!("  <url><loc>{base}{path}</loc></url>\n"));
+    }
+    for c in super::legal::CHARTERS {
+        xml.push_str(&format!(
+            "  <url><loc>{base}/legal/{}</loc></url>\n",
+            c.slug
+        ));
     }
     for (path, modified) in db::sitemap(&state.pool).await? {
         xml.push_str(&format!(

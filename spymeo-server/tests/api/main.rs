@@ -6,6 +6,7 @@ mod admin;
 mod artisan;
 mod auth;
 mod center;
+mod crawl;
 mod email;
 mod health;
 mod helpers;

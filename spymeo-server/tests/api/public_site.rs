@@ -196,12 +196,25 @@ async fn profiles_by_slug_and_unpublished_ones_are_404() {
     assert_eq!(count(&html, "h1"), 1);
     assert_eq!(count(&html, ".motif"), 2);
     let slots = select(&html, "a.slot");
-    let href = slots[0].value().attr("href").unwrap();
+    let href = slots[0].value().attr("href").unwrap().to_owned();
+    let label = text_of(&html, "a.slot");
     assert!(
-        href.starts_with(&format!("/praticiens/{}/reserver?type=", claire.slug))
-            && href.contains("&start="),
+        href.starts_with(&format!("/praticiens/{}/reserver?motif=", claire.slug)),
         "{href}"
     );
+    // The link opens the booking page on that motif with that slot ticked.
+    let (status, booking) = app.page(&href).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(count(&booking, ".motifs li.selected"), 1);
+    let ticked = select(&booking, "input[name=start][checked]");
+    assert_eq!(ticked.len(), 1, "{href}");
+    let time = label.rsplit(' ').next().unwrap();
+    let ticked_label = ticked[0]
+        .parent()
+        .and_then(scraper::ElementRef::wrap)
+        .map(|l| l.text().collect::<String>())
+        .unwrap();
+    assert_eq!(ticked_label.trim(), time, "{label}");
     let canonical = select(&html, "link[rel=canonical]")[0]
         .value()
         .attr("href")

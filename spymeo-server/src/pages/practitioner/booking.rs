@@ -28,6 +28,8 @@ use crate::state::AppState;
 pub struct BookingQuery {
     pub motif: Option<Uuid>,
     pub du: Option<NaiveDate>,
+    /// A slot chosen on the profile page: ticked when still free.
+    pub creneau: Option<chrono::DateTime<Utc>>,
 }
 
 pub struct SlotDay {
@@ -46,6 +48,7 @@ pub struct BookingPage {
     pub prev: Option<NaiveDate>,
     pub next: NaiveDate,
     pub days: Vec<SlotDay>,
+    pub selected: Option<chrono::DateTime<Utc>>,
     pub first_name: String,
     pub last_name: String,
     pub email: String,
@@ -58,6 +61,10 @@ impl BookingPage {
 
     pub fn is_chosen(&self, t: &AppointmentType) -> bool {
         self.chosen.as_ref().is_some_and(|c| c.id == t.id)
+    }
+
+    pub fn is_selected(&self, s: &Slot) -> bool {
+        self.selected == Some(s.start)
     }
 
     pub fn has_slots(&self) -> bool {
@@ -115,6 +122,7 @@ pub async fn booking_page(
         prev: (from > today).then(|| (from - Duration::days(7)).max(today)),
         next: from + Duration::days(7),
         days,
+        selected: q.creneau,
         first_name: user
             .as_ref()
             .and_then(|u| u.first_name.clone())
