@@ -347,6 +347,10 @@ fn member_space() -> Vec<Group> {
             .get("/user/notifications", get(p::notifications))
             .post("/user/notifications/tout-lire", post(p::read_all))
             .get("/user/pass", get(p::pass_page))
+            .get(
+                "/user/pass/ressources/{id}/telecharger",
+                get(p::pass_resource_download),
+            )
             .post("/user/pass/carnet", post(p::carnet))
             .post("/user/pass/formule", post(p::switch_plan))
             .post("/user/pass/pause", post(p::pause))

@@ -65,8 +65,7 @@ pub struct PassResource {
 }
 
 /// Published resources available now, of one month or of every month; `url` is filled only
-/// when `with_urls` (PASS benefits). Uploaded booklets are served by the documents route,
-/// not here.
+/// when `with_urls` (PASS benefits). An uploaded booklet's url is its download route.
 pub async fn resources(
     pool: &PgPool,
     month: Option<&str>,
@@ -74,7 +73,9 @@ pub async fn resources(
     now: DateTime<Utc>,
 ) -> Result<Vec<PassResource>> {
     Ok(sqlx::query_as(
-        "SELECT id, month, title, description, type::text AS kind, CASE WHEN $3 THEN url END AS url
+        "SELECT id, month, title, description, type::text AS kind,
+                CASE WHEN $3 THEN COALESCE(url, CASE WHEN storage_key IS NOT NULL
+                     THEN '/user/pass/ressources/' || id || '/telecharger' END) END AS url
            FROM pass_resources
           WHERE published AND available_from <= $2 AND ($1::text IS NULL OR month = $1)
           ORDER BY month DESC, type, title",
@@ -83,6 +84,22 @@ pub async fn resources(
     .bind(now)
     .bind(with_urls)
     .fetch_all(pool)
+    .await?)
+}
+
+/// The stored file of a published, available resource: `(storage_key, title)`.
+pub async fn resource_file(
+    pool: &PgPool,
+    id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<Option<(String, String)>> {
+    Ok(sqlx::query_as(
+        "SELECT storage_key, title FROM pass_resources
+          WHERE id = $1 AND published AND available_from <= $2 AND storage_key IS NOT NULL",
+    )
+    .bind(id)
+    .bind(now)
+    .fetch_optional(pool)
     .await?)
 }
 

@@ -906,6 +906,38 @@ pub struct TabQuery {
     pub onglet: Option<String>,
 }
 
+/// A PASS booklet's file, for members with PASS benefits; 404 for everyone else, as if
+/// it did not exist (DOMAIN.md §7.2: contents are for PASS members only).
+pub async fn pass_resource_download(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<Uuid>,
+) -> Result<Response> {
+    if !pass_api::has_benefits(&user) {
+        return Err(Error::not_found());
+    }
+    let (key, title) = pass_view::resource_file(&state.pool, id, Utc::now())
+        .await?
+        .ok_or_else(Error::not_found)?;
+    let bytes = state.storage.get(&key).await?;
+    let safe: String = title
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect();
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{safe}.pdf\""),
+            ),
+            (header::CACHE_CONTROL, "private, no-store".to_owned()),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
 pub async fn pass_page(
     State(state): State<AppState>,
     ctx: Ctx,

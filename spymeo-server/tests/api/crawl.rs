@@ -251,3 +251,23 @@ async fn api_details_and_write_then_read_back_work_on_a_one_connection_pool() {
         .unwrap();
     assert_eq!(res.status(), StatusCode::OK);
 }
+
+/// A PASS booklet stored as a file: PASS members download it from their PASS page, a FREE
+/// member gets 404 for the same link.
+#[tokio::test]
+async fn pass_booklets_download_for_pass_members_only() {
+    let app = seeded_app_with_one_connection().await;
+    let pass = client_of(&app, "pass@spymeo.test").await;
+    let page = pass.get(app.url("/user/pass")).send().await.unwrap();
+    let html = Html::parse_document(&page.text().await.unwrap());
+    let link = links(&html)
+        .into_iter()
+        .find(|l| l.starts_with("/user/pass/ressources/"))
+        .expect("a booklet link on the PASS page");
+    let res = pass.get(app.url(&link)).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(res.bytes().await.unwrap().starts_with(b"%PDF"));
+    let free = client_of(&app, "free@spymeo.test").await;
+    let res = free.get(app.url(&link)).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+}
