@@ -401,27 +401,7 @@ pub async fn download(
         .ok_or_else(Error::not_found)?;
     if let Some(key) = &d.storage_key {
         let bytes = state.storage.get(key).await?;
-        let safe: String = d
-            .title
-            .chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() || c == '-' || c == '.' {
-                    c
-                } else {
-                    '_'
-                }
-            })
-            .collect();
-        let disposition = format!("attachment; filename=\"{safe}\"");
-        return Ok((
-            [
-                (header::CONTENT_TYPE, d.mime_type.clone()),
-                (header::CONTENT_DISPOSITION, disposition),
-                (header::CACHE_CONTROL, "private, no-store".to_owned()),
-            ],
-            bytes,
-        )
-            .into_response());
+        return Ok(attachment(d.mime_type.clone(), &d.title, bytes));
     }
     match &d.resource_url {
         Some(url) if url.starts_with("https://") => Ok(Redirect::to(url).into_response()),
@@ -920,22 +900,37 @@ pub async fn pass_resource_download(
         .await?
         .ok_or_else(Error::not_found)?;
     let bytes = state.storage.get(&key).await?;
-    let safe: String = title
+    Ok(attachment(
+        "application/pdf".to_owned(),
+        &format!("{title}.pdf"),
+        bytes,
+    ))
+}
+
+/// A private file download: a filename the header can carry, never cached on the way.
+fn attachment(mime: String, filename: &str, bytes: Vec<u8>) -> Response {
+    let safe: String = filename
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '.' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
-    Ok((
+    (
         [
-            (header::CONTENT_TYPE, "application/pdf".to_owned()),
+            (header::CONTENT_TYPE, mime),
             (
                 header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{safe}.pdf\""),
+                format!("attachment; filename=\"{safe}\""),
             ),
             (header::CACHE_CONTROL, "private, no-store".to_owned()),
         ],
         bytes,
     )
-        .into_response())
+        .into_response()
 }
 
 pub async fn pass_page(
