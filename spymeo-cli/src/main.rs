@@ -52,6 +52,8 @@ enum Command {
     Tui(commands::tui::Args),
     /// The old front end's mock data: inventory, then import into the database.
     Mocks(commands::mocks::Args),
+    /// The OpenAPI document of the JSON API (what /api/openapi.json serves).
+    Openapi(commands::openapi::Args),
 }
 
 fn main() -> ExitCode {
@@ -79,6 +81,7 @@ fn main() -> ExitCode {
             Command::Smoke(args) => commands::smoke::run(args).await,
             Command::Tui(args) => commands::tui::run(args).await,
             Command::Mocks(args) => commands::mocks::run(args).await,
+            Command::Openapi(args) => commands::openapi::run(args).await,
         }
     });
     // Background work (pool connections, AWS clients) must not keep a finished command alive.

@@ -146,7 +146,16 @@ fn from_database(e: sqlx::Error) -> Error {
                     "HAS_DEPENDENTS",
                     "Cet élément est encore utilisé ailleurs",
                 ),
-                (Some("22001" | "22P02" | "22007" | "22008" | "23502"), _) => Error::new(
+                // Text too long, bad number/date syntax, a NUL character in text (22021),
+                // a number out of range (22003), a negative or huge OFFSET (2201X): the
+                // client's value, not a server fault.
+                (
+                    Some(
+                        "22001" | "22P02" | "22007" | "22008" | "23502" | "22021" | "22003"
+                        | "2201X" | "2201W",
+                    ),
+                    _,
+                ) => Error::new(
                     StatusCode::BAD_REQUEST,
                     "VALIDATION_FAILED",
                     "Certaines valeurs sont invalides",

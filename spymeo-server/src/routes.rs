@@ -112,6 +112,7 @@ fn accounts() -> Vec<Group> {
             .get("/", get(pages::home::show))
             .get("/api/health", get(api::health::health))
             .get("/api/health/live", get(api::health::live))
+            .get("/api/openapi.json", get(api::openapi::openapi_json))
             .post("/api/auth/reset-password", post(a::reset_password_api))
             .post("/api/auth/verify-email", post(a::verify_email_api))
             .form(

@@ -5,6 +5,7 @@ pub mod dev;
 pub mod healthcheck;
 pub mod migrate;
 pub mod mocks;
+pub mod openapi;
 pub mod rollback;
 pub mod rotate_secrets;
 pub mod seed;

@@ -7,6 +7,8 @@ python fixtures.py ENDPOINT versions ID             -> JSON {versionId: [stages]
 python fixtures.py ENDPOINT service                 -> DescribeServices JSON of spymeo/web
 python fixtures.py ENDPOINT releases BUCKET         -> JSON list of release-record keys
 python fixtures.py ENDPOINT delete-secret ID
+python fixtures.py ENDPOINT observability TG_ARN    -> log events of /spymeo/web in two streams
+                                                       and 5xx datapoints of the target group
 """
 
 import json
@@ -27,6 +29,26 @@ ec2 = boto3.client("ec2", **kw)
 sm = boto3.client("secretsmanager", **kw)
 s3 = boto3.client("s3", **kw)
 cw = boto3.client("cloudwatch", **kw)
+logs = boto3.client("logs", **kw)
+
+
+def observability(tg_arn):
+    import time
+    from datetime import datetime, timezone
+    now_ms = int(time.time() * 1000)
+    logs.create_log_group(logGroupName="/spymeo/web")
+    for i, stream in enumerate(["web/app/task-a", "web/app/task-b"]):
+        logs.create_log_stream(logGroupName="/spymeo/web", logStreamName=stream)
+        logs.put_log_events(logGroupName="/spymeo/web", logStreamName=stream, logEvents=[
+            {"timestamp": now_ms - 60_000 + i, "message": f"INFO request served ({stream})"},
+            {"timestamp": now_ms - 30_000 + i, "message": f"ERROR database timeout ({stream})"},
+        ])
+    lb_arn = elb.describe_target_groups(TargetGroupArns=[tg_arn])["TargetGroups"][0]["LoadBalancerArns"][0]
+    dims = [{"Name": "TargetGroup", "Value": tg_arn.split(":")[-1]},
+            {"Name": "LoadBalancer", "Value": lb_arn.split(":loadbalancer/")[-1]}]
+    cw.put_metric_data(Namespace="AWS/ApplicationELB", MetricData=[
+        {"MetricName": "HTTPCode_Target_5XX_Count", "Dimensions": dims, "Value": v,
+         "Timestamp": datetime.fromtimestamp(now_ms / 1000 - 120, timezone.utc)} for v in (3.0, 4.0)])
 
 
 def setup(db_json):
@@ -92,6 +114,8 @@ elif command == "service":
     print(json.dumps(ecs.describe_services(cluster="spymeo", services=["web"])["services"][0], default=str))
 elif command == "releases":
     print(json.dumps([o["Key"] for o in s3.list_objects_v2(Bucket=rest[0]).get("Contents", [])]))
+elif command == "observability":
+    observability(rest[0])
 elif command == "delete-secret":
     sm.delete_secret(SecretId=rest[0], ForceDeleteWithoutRecovery=True)
 else:

@@ -2,6 +2,7 @@
 //! `smoke` against a real `spymeo serve`. Fixtures are created with boto3 from the same venv
 //! (`fixtures.py`); `moto_ecs.py` is moto with ECS rollouts that progress (see its header).
 
+mod console;
 mod deploy;
 mod rotation;
 mod smoke;

@@ -7,8 +7,9 @@ and advances it on each DescribeServices: tasks start, the old deployment drains
 rollout COMPLETES. An image whose tag contains "broken" never starts: its tasks fail and
 the deployment circuit breaker rolls back to the previous revision, as real ECS does.
 
-It also answers CloudWatch's Smithy RPC v2 CBOR protocol for DescribeAlarms, which the
-Rust SDK speaks and moto (query/JSON only) does not.
+It also answers CloudWatch's Smithy RPC v2 CBOR protocol for DescribeAlarms and
+GetMetricData (the console's 5xx count), which the Rust SDK speaks and moto (query/JSON
+only) does not; both read moto's own CloudWatch backend.
 
 Usage: python moto_ecs.py -H 127.0.0.1 -p PORT
 """
@@ -16,6 +17,7 @@ Usage: python moto_ecs.py -H 127.0.0.1 -p PORT
 import random
 
 import argparse
+import datetime
 import re
 
 import cbor2
@@ -133,18 +135,47 @@ def describe_services(self, cluster_str, service_names_or_arns):
 Backend.update_service = update_service
 Backend.describe_services = describe_services
 
-CBOR_PATH = "/service/GraniteServiceVersion20100801/operation/DescribeAlarms"
+CBOR_PREFIX = "/service/GraniteServiceVersion20100801/operation/"
+
+
+def naive_utc(t):
+    """moto keeps CloudWatch timestamps as naive UTC datetimes."""
+    return t.astimezone(datetime.timezone.utc).replace(tzinfo=None) if t.tzinfo else t
+
+
+def metric_data(backend, req):
+    """GetMetricData through moto's own backend (moto answers it only in the query protocol)."""
+    results = backend.get_metric_data(
+        queries=req.get("MetricDataQueries", []),
+        start_time=naive_utc(req["StartTime"]),
+        end_time=naive_utc(req["EndTime"]),
+        scan_by=req.get("ScanBy") or "TimestampDescending",
+    )
+    return {"MetricDataResults": [{
+        "Id": r["id"],
+        "Label": r["label"],
+        "Values": [float(v) for v in r["values"]],
+        "Timestamps": [cbor2.CBORTag(1, t.replace(tzinfo=datetime.timezone.utc).timestamp()) for t in r["timestamps"]],
+        "StatusCode": r["status_code"],
+    } for r in results], "Messages": []}
 
 
 def cloudwatch_cbor(app):
     def wsgi(environ, start_response):
-        if environ.get("PATH_INFO") != CBOR_PATH:
+        path = environ.get("PATH_INFO", "")
+        operation = path[len(CBOR_PREFIX):] if path.startswith(CBOR_PREFIX) else None
+        if operation not in ("DescribeAlarms", "GetMetricData"):
             return app(environ, start_response)
         length = int(environ.get("CONTENT_LENGTH") or 0)
         body = environ["wsgi.input"].read(length) if length else b""
         req = cbor2.loads(body) if body else {}
         m = re.search(r"Credential=[^/]+/[^/]+/([^/]+)/", environ.get("HTTP_AUTHORIZATION", ""))
         backend = cloudwatch_backends["123456789012"][m.group(1) if m else "us-east-1"]
+        if operation == "GetMetricData":
+            out = cbor2.dumps(metric_data(backend, req))
+            start_response("200 OK", [("Content-Type", "application/cbor"), ("smithy-protocol", "rpc-v2-cbor"),
+                                      ("Content-Length", str(len(out)))])
+            return [out]
         alarms = list(backend.describe_alarms())
         if "StateValue" in req:
             alarms = [a for a in alarms if a.state_value == req["StateValue"]]

@@ -86,7 +86,7 @@ pub async fn list(
     .bind(q.archived)
     .bind(&pattern)
     .bind(q.limit)
-    .bind((q.page - 1) * q.limit)
+    .bind((q.page - 1).saturating_mul(q.limit))
     .fetch_all(&mut *conn)
     .await?;
     let total: i64 = sqlx::query_scalar(&format!(
@@ -361,7 +361,7 @@ pub async fn consultations(
     .bind(practitioner_id)
     .bind(client_id)
     .bind(limit)
-    .bind((page - 1) * limit)
+    .bind((page - 1).saturating_mul(limit))
     .fetch_all(&mut *conn)
     .await?;
     let total = sqlx::query_scalar(

@@ -67,7 +67,7 @@ pub async fn conversations(
     ))
     .bind(user_id)
     .bind(limit)
-    .bind((page - 1).max(0) * limit)
+    .bind((page - 1).max(0).saturating_mul(limit))
     .fetch_all(pool)
     .await?;
     let total = sqlx::query_scalar(

@@ -69,7 +69,7 @@ pub async fn list(
     .bind(f.client_id)
     .bind(&pattern)
     .bind(limit)
-    .bind((page - 1) * limit)
+    .bind((page - 1).saturating_mul(limit))
     .fetch_all(&mut *conn)
     .await?;
     let total = sqlx::query_scalar(&format!(

@@ -18,8 +18,9 @@ impl Paging {
         }
     }
 
+    /// Saturates: `?page=9223372036854775807` is an empty page, not an overflow panic.
     pub fn offset(self) -> i64 {
-        (self.page - 1) * self.limit
+        (self.page - 1).saturating_mul(self.limit)
     }
 }
 

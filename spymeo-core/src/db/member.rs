@@ -89,7 +89,7 @@ pub async fn appointments(
             .bind(user_id)
             .bind(now)
             .bind(limit)
-            .bind((page - 1).max(0) * limit)
+            .bind((page - 1).max(0).saturating_mul(limit))
             .fetch_all(pool)
             .await?;
     let status = if upcoming { "" } else { "NOT" };
@@ -227,7 +227,7 @@ pub async fn documents(
     ))
     .bind(user_id)
     .bind(limit)
-    .bind((page - 1).max(0) * limit)
+    .bind((page - 1).max(0).saturating_mul(limit))
     .fetch_all(pool)
     .await?;
     let total: i64 = sqlx::query_scalar(
@@ -406,7 +406,7 @@ pub async fn notes(
     .bind(q)
     .bind(tag)
     .bind(limit)
-    .bind((page - 1).max(0) * limit)
+    .bind((page - 1).max(0).saturating_mul(limit))
     .fetch_all(pool)
     .await?;
     let total = sqlx::query_scalar(&format!("SELECT count(*) FROM notes WHERE {filter}"))
@@ -518,7 +518,7 @@ pub async fn notifications(
     .bind(user_id)
     .bind(unread_only)
     .bind(limit)
-    .bind((page - 1).max(0) * limit)
+    .bind((page - 1).max(0).saturating_mul(limit))
     .fetch_all(pool)
     .await?;
     let (total, unread): (i64, i64) = sqlx::query_as(

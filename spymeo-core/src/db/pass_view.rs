@@ -130,7 +130,7 @@ pub async fn discounts(
     .bind(kind)
     .bind(city)
     .bind(limit)
-    .bind((page - 1).max(0) * limit)
+    .bind((page - 1).max(0).saturating_mul(limit))
     .fetch_all(pool)
     .await?;
     let total = sqlx::query_scalar(&format!(

@@ -143,7 +143,7 @@ pub async fn entries(
     .bind(f.kind)
     .bind(f.source)
     .bind(limit)
-    .bind((page - 1) * limit)
+    .bind((page - 1).saturating_mul(limit))
     .fetch_all(&mut *conn)
     .await?;
     let (total, totals): (i64, Totals) = {

@@ -198,7 +198,7 @@ pub async fn list_pros(
         .bind(f.pass_only)
         .bind(f.online_only)
         .bind(f.limit)
-        .bind((f.page - 1).max(0) * f.limit)
+        .bind((f.page - 1).max(0).saturating_mul(f.limit))
         .fetch_all(pool)
         .await?;
     let total = rows.first().map(|r| r.total).unwrap_or(0);
@@ -665,7 +665,7 @@ pub async fn search(pool: &PgPool, s: &SearchQuery) -> Result<(Vec<SearchHit>, i
         .bind(s.pass_only)
         .bind(s.online_only)
         .bind(s.limit)
-        .bind((s.page - 1).max(0) * s.limit)
+        .bind((s.page - 1).max(0).saturating_mul(s.limit))
         .fetch_all(pool)
         .await?;
     let total = rows.first().map(|r| r.total).unwrap_or(0);
@@ -726,7 +726,7 @@ pub async fn articles(pool: &PgPool, f: &BlogFilter) -> Result<(Vec<ArticleSumma
         .bind(non_empty(&f.tag))
         .bind(non_empty(&f.q))
         .bind(f.limit)
-        .bind((f.page - 1).max(0) * f.limit)
+        .bind((f.page - 1).max(0).saturating_mul(f.limit))
         .fetch_all(pool)
         .await?;
     let total = rows.first().map(|r| r.total).unwrap_or(0);

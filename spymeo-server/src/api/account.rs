@@ -6,59 +6,206 @@ use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::Value;
 use spymeo_core::db::{accounts, sessions};
 
 use super::auth::Me;
+use crate::api::input::Body;
 use crate::auth::Role;
 use crate::auth::session::{self, CurrentUser};
 use crate::error::{Error, Result};
 use crate::state::AppState;
 use crate::validate::{self, Fields};
 
+/// This module's part of the OpenAPI document (joined in `api::openapi`).
+#[derive(utoipa::OpenApi)]
+#[openapi(
+    paths(
+        me,
+        update_me,
+        password,
+        upload_avatar,
+        delete_avatar,
+        email_preferences,
+        billing,
+        delete
+    ),
+    components(schemas(
+        AccountMe,
+        AccountProfile,
+        EmailPreferences,
+        MePatch,
+        PasswordChange,
+        AvatarOut,
+        Billing,
+        BillingPlan,
+        BillingPause,
+        BillingPayment,
+        DeleteRequest
+    ))
+)]
+pub struct ApiDoc;
+
+/// The account with its profile (`GET /api/account/me`).
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct AccountMe {
+    #[serde(flatten)]
+    pub me: Me,
+    pub profile: AccountProfile,
+}
+
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct AccountProfile {
+    pub phone: Option<String>,
+    pub birth_date: Option<chrono::NaiveDate>,
+    pub address_line: Option<String>,
+    pub city: Option<String>,
+    pub postal_code: Option<String>,
+    pub bio: Option<String>,
+    pub website: Option<String>,
+    pub prefs: EmailPreferences,
+}
+
+/// The URL of the new avatar.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct AvatarOut {
+    #[schema(example = "/media/avatars/…/….png")]
+    pub avatar_url: String,
+}
+
+/// The multipart body of an avatar upload.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)] // describes what `read_file_field` reads
+pub struct AvatarForm {
+    /// JPEG, PNG or WebP (recognised from its bytes), 2 MiB at most.
+    #[schema(value_type = String, format = Binary)]
+    pub file: Vec<u8>,
+}
+
+/// What the account pays (`GET /api/account/billing`).
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Billing {
+    #[schema(inline)]
+    pub plan: BillingPlan,
+    /// The PASS formula (MONTHLY or ANNUAL), when there is a subscription.
+    pub renewal: Option<String>,
+    /// The PASS subscription status (PENDING_PAYMENT, ACTIVE, PAUSED, PAST_DUE, CANCELLED, EXPIRED).
+    pub status: Option<String>,
+    pub current_period_end: Option<chrono::DateTime<chrono::Utc>>,
+    pub member_since: Option<chrono::DateTime<chrono::Utc>>,
+    pub cancel_at_period_end: bool,
+    pub pause: BillingPause,
+    /// The last 100 PASS payments, latest period first.
+    pub payments: Vec<BillingPayment>,
+}
+
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum BillingPlan {
+    Free,
+    Pass,
+    Pro,
+}
+
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct BillingPause {
+    /// The one pause of the subscription has been used.
+    pub used: bool,
+    pub active: bool,
+    pub until: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct BillingPayment {
+    pub id: uuid::Uuid,
+    /// Payment date (creation date while unpaid).
+    pub date: chrono::DateTime<chrono::Utc>,
+    pub amount_cents: i32,
+    pub description: &'static str,
+    /// PAID, FAILED or REFUNDED.
+    pub status: String,
+    pub receipt_url: Option<String>,
+}
+
 /// Avatars: 2 MiB, and only formats recognised from their first bytes (never from the
 /// client's Content-Type).
 pub const AVATAR_MAX_BYTES: usize = 2 * 1024 * 1024;
 
+/// The account as JSON (the account page renders it).
 pub async fn me_json(state: &AppState, user: &CurrentUser) -> Result<Value> {
+    serde_json::to_value(me_out(state, user).await?).map_err(|_| Error::internal())
+}
+
+pub async fn me_out(state: &AppState, user: &CurrentUser) -> Result<AccountMe> {
     let p = accounts::profile(&state.pool, user.id).await?;
-    let mut me = serde_json::to_value(Me::from(user)).map_err(|_| Error::internal())?;
-    me["avatarUrl"] = json!(p.avatar_url);
-    me["profile"] = json!({
-        "phone": p.phone, "birthDate": p.birth_date, "addressLine": p.address_line,
-        "city": p.city, "postalCode": p.postal_code, "bio": p.bio, "website": p.website,
-        "prefs": {
-            "notifyAppointmentsEmail": p.notify_appointments_email,
-            "notifyMessagesEmail": p.notify_messages_email,
-            "newsletter": p.newsletter,
+    let mut me = Me::from(user);
+    me.avatar_url = p.avatar_url;
+    Ok(AccountMe {
+        me,
+        profile: AccountProfile {
+            phone: p.phone,
+            birth_date: p.birth_date,
+            address_line: p.address_line,
+            city: p.city,
+            postal_code: p.postal_code,
+            bio: p.bio,
+            website: p.website,
+            prefs: EmailPreferences {
+                notify_appointments_email: p.notify_appointments_email,
+                notify_messages_email: p.notify_messages_email,
+                newsletter: p.newsletter,
+            },
         },
-    });
-    Ok(me)
+    })
 }
 
-pub async fn me(State(state): State<AppState>, user: CurrentUser) -> Result<Json<Value>> {
-    Ok(Json(me_json(&state, &user).await?))
+/// The logged-in account with its profile and email preferences.
+#[utoipa::path(get, path = "/api/account/me", tag = "account",
+    responses((status = 200, description = "Le compte connecté", body = AccountMe)))]
+pub async fn me(State(state): State<AppState>, user: CurrentUser) -> Result<Json<AccountMe>> {
+    Ok(Json(me_out(&state, &user).await?))
 }
 
-/// Absent field: unchanged; `null`: cleared; value: set.
-#[derive(Debug, Default, Deserialize)]
+/// Absent field: unchanged; `null`: cleared; value: set. An empty or blank text clears too.
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct MePatch {
+    /// Absent or null: unchanged.
+    #[schema(min_length = 1, max_length = 80, pattern = r"\S")]
     pub first_name: Option<String>,
+    /// Absent or null: unchanged.
+    #[schema(min_length = 1, max_length = 80, pattern = r"\S")]
     pub last_name: Option<String>,
+    /// 6 to 20 characters among digits, spaces and `.()-`, optionally after a leading `+`.
     #[serde(default, with = "double_option")]
+    #[schema(value_type = Option<String>, nullable,
+        pattern = r"^\s*(\+[0-9 .()-]{5,18}[0-9.()-]|[0-9.()-][0-9 .()-]{4,18}[0-9.()-])?\s*$",
+        example = "06 12 34 56 78")]
     pub phone: Option<Option<String>>,
+    /// After 1900-01-01 and not in the future.
     #[serde(default, with = "double_option")]
+    #[schema(value_type = Option<chrono::NaiveDate>, nullable, example = "1985-04-12")]
     pub birth_date: Option<Option<chrono::NaiveDate>>,
     #[serde(default, with = "double_option")]
+    #[schema(value_type = Option<String>, nullable)]
     pub address_line: Option<Option<String>>,
     #[serde(default, with = "double_option")]
+    #[schema(value_type = Option<String>, nullable)]
     pub city: Option<Option<String>>,
     #[serde(default, with = "double_option")]
+    #[schema(value_type = Option<String>, nullable, pattern = r"^\s*([0-9]{5})?\s*$", example = "21000")]
     pub postal_code: Option<Option<String>>,
     #[serde(default, with = "double_option")]
+    #[schema(value_type = Option<String>, nullable, max_length = 2000)]
     pub bio: Option<Option<String>>,
+    /// Starts with `http://` or `https://`.
     #[serde(default, with = "double_option")]
+    #[schema(value_type = Option<String>, nullable, pattern = r"^\s*(https?://[\s\S]*)?$",
+        example = "https://example.fr")]
     pub website: Option<Option<String>>,
 }
 
@@ -134,11 +281,15 @@ pub fn check_patch(patch: &MePatch) -> Result<accounts::ProfilePatch> {
     })
 }
 
+/// Changes the account's names and profile fields; answers the updated account.
+#[utoipa::path(patch, path = "/api/account/me", tag = "account",
+    request_body = MePatch,
+    responses((status = 200, description = "Le compte mis à jour", body = AccountMe)))]
 pub async fn update_me(
     State(state): State<AppState>,
     user: CurrentUser,
-    Json(patch): Json<MePatch>,
-) -> Result<Json<Value>> {
+    Body(patch): Body<MePatch>,
+) -> Result<Json<AccountMe>> {
     let patch = check_patch(&patch)?;
     let mut tx = state.pool.begin().await?;
     accounts::update_profile(&mut tx, user.id, &patch).await?;
@@ -150,13 +301,20 @@ pub async fn update_me(
     if let Some(l) = patch.last_name {
         user.last_name = Some(l);
     }
-    Ok(Json(me_json(&state, &user).await?))
+    Ok(Json(me_out(&state, &user).await?))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct PasswordChange {
     pub current_password: String,
+    /// 8 to 128 characters, at least one digit.
+    #[schema(
+        min_length = 8,
+        max_length = 128,
+        pattern = "[0-9]",
+        example = "nouveau1motdepasse"
+    )]
     pub new_password: String,
 }
 
@@ -185,10 +343,17 @@ pub async fn change_password(
     Ok(())
 }
 
+/// Changes the password; every other session of the account ends.
+#[utoipa::path(post, path = "/api/account/password", tag = "account",
+    request_body = PasswordChange,
+    responses(
+        (status = 204, description = "Mot de passe changé"),
+        (status = 401, description = "Pas de session (UNAUTHENTICATED) ou mot de passe actuel incorrect (INVALID_CREDENTIALS)", body = crate::api::openapi::ErrorEnvelope),
+    ))]
 pub async fn password(
     State(state): State<AppState>,
     user: CurrentUser,
-    Json(req): Json<PasswordChange>,
+    Body(req): Body<PasswordChange>,
 ) -> Result<StatusCode> {
     change_password(&state, &user, req).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -272,16 +437,28 @@ async fn remove_media(state: &AppState, url: &str) {
     }
 }
 
+/// Replaces the account's avatar (the previous file is removed).
+#[utoipa::path(post, path = "/api/account/avatar", tag = "account",
+    request_body(content = inline(AvatarForm), content_type = "multipart/form-data"),
+    responses(
+        (status = 200, description = "Avatar enregistré", body = AvatarOut),
+        (status = 400, description = "Aucun fichier reçu dans le champ « file » ou envoi invalide (VALIDATION_FAILED)", body = crate::api::openapi::ErrorEnvelope),
+        (status = 413, description = "Fichier de plus de 2 Mio (PAYLOAD_TOO_LARGE)", body = crate::api::openapi::ErrorEnvelope),
+        (status = 415, description = "Ni JPEG, ni PNG, ni WebP (UNSUPPORTED_MEDIA_TYPE)", body = crate::api::openapi::ErrorEnvelope),
+    ))]
 pub async fn upload_avatar(
     State(state): State<AppState>,
     user: CurrentUser,
     multipart: Multipart,
-) -> Result<Json<Value>> {
+) -> Result<Json<AvatarOut>> {
     let bytes = read_file_field(multipart, AVATAR_MAX_BYTES).await?;
     let url = store_avatar(&state, &user, bytes).await?;
-    Ok(Json(json!({ "avatarUrl": url })))
+    Ok(Json(AvatarOut { avatar_url: url }))
 }
 
+/// Removes the account's avatar (nothing to remove is fine too).
+#[utoipa::path(delete, path = "/api/account/avatar", tag = "account",
+    responses((status = 204, description = "Avatar supprimé")))]
 pub async fn delete_avatar(State(state): State<AppState>, user: CurrentUser) -> Result<StatusCode> {
     if let Some(previous) = accounts::set_avatar(&state.pool, user.id, None).await? {
         remove_media(&state, &previous).await;
@@ -289,7 +466,8 @@ pub async fn delete_avatar(State(state): State<AppState>, user: CurrentUser) -> 
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Debug, Deserialize)]
+/// Which emails the account receives.
+#[derive(Debug, Deserialize, serde::Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct EmailPreferences {
     pub notify_appointments_email: bool,
@@ -297,11 +475,15 @@ pub struct EmailPreferences {
     pub newsletter: bool,
 }
 
+/// Sets the three email preferences at once; answers them.
+#[utoipa::path(put, path = "/api/account/email-preferences", tag = "account",
+    request_body = EmailPreferences,
+    responses((status = 200, description = "Préférences enregistrées", body = EmailPreferences)))]
 pub async fn email_preferences(
     State(state): State<AppState>,
     user: CurrentUser,
-    Json(p): Json<EmailPreferences>,
-) -> Result<Json<Value>> {
+    Body(p): Body<EmailPreferences>,
+) -> Result<Json<EmailPreferences>> {
     accounts::set_email_preferences(
         &state.pool,
         user.id,
@@ -310,49 +492,58 @@ pub async fn email_preferences(
         p.newsletter,
     )
     .await?;
-    Ok(Json(json!({
-        "notifyAppointmentsEmail": p.notify_appointments_email,
-        "notifyMessagesEmail": p.notify_messages_email,
-        "newsletter": p.newsletter,
-    })))
+    Ok(Json(p))
 }
 
 pub async fn billing_json(state: &AppState, user: &CurrentUser) -> Result<Value> {
     let (sub, payments) = accounts::billing(&state.pool, user.id).await?;
     let plan = if user.role.is_pro() {
-        "PRO"
+        BillingPlan::Pro
     } else if sub
         .as_ref()
         .is_some_and(|s| s.status == "ACTIVE" || s.status == "PAST_DUE")
     {
-        "PASS"
+        BillingPlan::Pass
     } else {
-        "FREE"
+        BillingPlan::Free
     };
     let now = chrono::Utc::now();
-    Ok(json!({
-        "plan": plan,
-        "renewal": sub.as_ref().map(|s| s.plan.clone()),
-        "status": sub.as_ref().map(|s| s.status.clone()),
-        "currentPeriodEnd": sub.as_ref().and_then(|s| s.current_period_end),
-        "memberSince": sub.as_ref().and_then(|s| s.started_at),
-        "cancelAtPeriodEnd": sub.as_ref().is_some_and(|s| s.cancel_at_period_end),
-        "pause": {
-            "used": sub.as_ref().is_some_and(|s| s.pause_used),
-            "active": sub.as_ref().is_some_and(|s| s.status == "PAUSED" && s.paused_until.is_some_and(|u| u > now)),
-            "until": sub.as_ref().and_then(|s| s.paused_until),
+    let billing = Billing {
+        plan,
+        renewal: sub.as_ref().map(|s| s.plan.clone()),
+        status: sub.as_ref().map(|s| s.status.clone()),
+        current_period_end: sub.as_ref().and_then(|s| s.current_period_end),
+        member_since: sub.as_ref().and_then(|s| s.started_at),
+        cancel_at_period_end: sub.as_ref().is_some_and(|s| s.cancel_at_period_end),
+        pause: BillingPause {
+            used: sub.as_ref().is_some_and(|s| s.pause_used),
+            active: sub
+                .as_ref()
+                .is_some_and(|s| s.status == "PAUSED" && s.paused_until.is_some_and(|u| u > now)),
+            until: sub.as_ref().and_then(|s| s.paused_until),
         },
-        "payments": payments.iter().map(|p| json!({
-            "id": p.id,
-            "date": p.paid_at.unwrap_or(p.created_at),
-            "amountCents": p.amount_cents,
-            "description": if p.plan == "ANNUAL" { "PASS annuel (12 mois)" } else { "PASS mensuel (1 mois)" },
-            "status": p.status,
-            "receiptUrl": p.receipt_url,
-        })).collect::<Vec<_>>(),
-    }))
+        payments: payments
+            .iter()
+            .map(|p| BillingPayment {
+                id: p.id,
+                date: p.paid_at.unwrap_or(p.created_at),
+                amount_cents: p.amount_cents,
+                description: if p.plan == "ANNUAL" {
+                    "PASS annuel (12 mois)"
+                } else {
+                    "PASS mensuel (1 mois)"
+                },
+                status: p.status.clone(),
+                receipt_url: p.receipt_url.clone(),
+            })
+            .collect(),
+    };
+    serde_json::to_value(billing).map_err(|_| Error::internal())
 }
 
+/// The account's plan, PASS subscription and payments (not for admins: 403).
+#[utoipa::path(get, path = "/api/account/billing", tag = "account",
+    responses((status = 200, description = "Formule et paiements du compte", body = Billing)))]
 pub async fn billing(State(state): State<AppState>, user: CurrentUser) -> Result<Json<Value>> {
     if user.role == Role::Admin {
         return Err(Error::forbidden());
@@ -360,9 +551,12 @@ pub async fn billing(State(state): State<AppState>, user: CurrentUser) -> Result
     Ok(Json(billing_json(&state, &user).await?))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct DeleteRequest {
+    /// The account's current password.
     pub password: String,
+    /// Must be exactly `SUPPRIMER`.
+    #[schema(pattern = "^SUPPRIMER$", example = "SUPPRIMER")]
     pub confirm: String,
 }
 
@@ -394,7 +588,17 @@ pub async fn delete_own_account(
     Ok(done)
 }
 
-/// The role is checked before the body, so an admin is refused whatever it sends.
+/// Deletes the caller's account (anonymised when the law keeps some of its records) and ends
+/// the session. The role is checked before the body, so an admin is refused whatever it sends.
+#[utoipa::path(delete, path = "/api/account/delete", tag = "account",
+    request_body = DeleteRequest,
+    responses(
+        (status = 204, description = "Compte supprimé, session terminée (cookie effacé)",
+            headers(("Set-Cookie" = String, description = "Cookie de session effacé"))),
+        (status = 400, description = "Corps absent ou invalide, ou confirmation différente de SUPPRIMER (VALIDATION_FAILED)", body = crate::api::openapi::ErrorEnvelope),
+        (status = 401, description = "Pas de session (UNAUTHENTICATED) ou mot de passe incorrect (INVALID_CREDENTIALS)", body = crate::api::openapi::ErrorEnvelope),
+        (status = 403, description = "Compte administrateur ou origine étrangère (FORBIDDEN, CSRF)", body = crate::api::openapi::ErrorEnvelope),
+    ))]
 pub async fn delete(
     State(state): State<AppState>,
     user: CurrentUser,

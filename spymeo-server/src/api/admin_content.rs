@@ -15,12 +15,127 @@ use spymeo_core::db::pass::{self, ExternalDiscount, ResourceInput};
 use spymeo_core::domain::{ApplicationStatus, OpportunityKind, PartnerKind, PassResourceType};
 use uuid::Uuid;
 
-use super::admin::actor;
+use super::admin::{
+    ApplicationStatusSchema, OpportunityKindSchema, PartnerKindSchema, PartnerRateSchema,
+    PassResourceTypeSchema, actor,
+};
 use super::input::{Body, double_option, non_blank};
 use super::shop::to_json;
 use crate::auth::CurrentUser;
 use crate::error::{Error, Result};
 use crate::state::AppState;
+
+/// This module's part of the OpenAPI document (joined in `api::openapi`).
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(
+    resources,
+    create_resource,
+    patch_resource,
+    delete_resource,
+    discounts,
+    create_discount,
+    patch_discount,
+    delete_discount,
+    opportunities,
+    create_opportunity,
+    patch_opportunity,
+    delete_opportunity,
+    patch_application,
+))]
+pub struct ApiDoc;
+
+// ---- OpenAPI descriptions of the spymeo-core rows these handlers serialise ----
+
+/// A PASS resource of the month (`db::admin_content::ResourceRow`).
+#[derive(utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[allow(dead_code)] // describes what `db::admin_content::ResourceRow` serialises to
+pub struct AdminPassResource {
+    pub id: Uuid,
+    pub title: String,
+    #[serde(rename = "type")]
+    #[schema(value_type = PassResourceTypeSchema)]
+    pub kind: PassResourceType,
+    /// `YYYY-MM`.
+    #[schema(example = "2026-12")]
+    pub month: String,
+    pub description: Option<String>,
+    pub url: Option<String>,
+    pub available_from: DateTime<Utc>,
+    pub published: bool,
+}
+
+/// A PASS discount: an external partner's, or a pro's own (`partnerUserId` set).
+#[derive(utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[allow(dead_code)] // describes what `db::admin_content::DiscountRow` serialises to
+pub struct AdminPassDiscount {
+    pub id: Uuid,
+    /// The partner pro's account; null for an external partner.
+    pub partner_user_id: Option<Uuid>,
+    #[schema(value_type = PartnerKindSchema)]
+    pub kind: PartnerKind,
+    pub name: String,
+    pub city: Option<String>,
+    #[schema(value_type = PartnerRateSchema)]
+    pub rate_pct: i16,
+    pub conditions: Option<String>,
+    pub href: String,
+    pub active: bool,
+}
+
+/// An impact opportunity with its number of applications (`OpportunityAdminRow`).
+#[derive(utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[allow(dead_code)] // describes what `db::admin_content::OpportunityAdminRow` serialises to
+pub struct AdminOpportunity {
+    pub id: Uuid,
+    #[schema(value_type = OpportunityKindSchema)]
+    pub kind: OpportunityKind,
+    pub title: String,
+    pub company: String,
+    pub location: Option<String>,
+    pub description: String,
+    pub apply_url: Option<String>,
+    pub open: bool,
+    pub applications: i64,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A pro's application to an opportunity (`ApplicationAdminRow`).
+#[derive(utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[allow(dead_code)] // describes what `db::admin_content::ApplicationAdminRow` serialises to
+pub struct AdminImpactApplication {
+    pub id: Uuid,
+    pub opportunity_id: Uuid,
+    pub opportunity_title: String,
+    pub user_id: Uuid,
+    /// The applicant's public name.
+    pub applicant: String,
+    pub email: String,
+    pub message: Option<String>,
+    #[schema(value_type = ApplicationStatusSchema)]
+    pub status: ApplicationStatus,
+    pub created_at: DateTime<Utc>,
+}
+
+/// `GET /api/admin/impact/opportunities`.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)] // describes what `opportunities` writes
+pub struct AdminImpact {
+    pub opportunities: Vec<AdminOpportunity>,
+    pub applications: Vec<AdminImpactApplication>,
+}
+
+/// An application after the decision.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)] // describes what `application_action` returns
+pub struct AdminApplicationOut {
+    pub id: Uuid,
+    #[schema(value_type = ApplicationStatusSchema)]
+    pub status: ApplicationStatus,
+}
 
 async fn audited<F>(
     state: &AppState,
@@ -52,22 +167,40 @@ where
 
 // ---- PASS resources ----
 
+/// Every PASS resource, latest month first.
+#[utoipa::path(get, path = "/api/admin/pass/resources", tag = "admin",
+    responses((status = 200, description = "Ressources PASS", body = Vec<AdminPassResource>)))]
 pub async fn resources(State(state): State<AppState>) -> Result<Json<Value>> {
     Ok(Json(to_json(&db::resources(&state.pool).await?)?))
 }
 
-#[derive(Debug, Deserialize)]
+/// A new PASS resource (blank optional texts are dropped).
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(as = AdminNewPassResource)]
 pub struct NewResource {
     #[serde(default)]
+    #[schema(required = true, min_length = 1, pattern = r"\S")]
     pub title: String,
     #[serde(rename = "type")]
+    #[schema(value_type = PassResourceTypeSchema)]
     pub kind: PassResourceType,
+    /// `YYYY-MM` (surrounding spaces ignored).
     #[serde(default)]
+    #[schema(
+        required = true,
+        pattern = r"^\s*[0-9]{4}-(0[1-9]|1[0-2])\s*$",
+        example = "2026-12"
+    )]
     pub month: String,
     pub description: Option<String>,
     pub url: Option<String>,
+    /// Default: now. RFC 3339 (the pattern says what parses; days 29–31 left out).
+    #[schema(
+        pattern = r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]{1,9})?(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$"
+    )]
     pub available_from: Option<DateTime<Utc>>,
+    /// Default: true.
     pub published: Option<bool>,
 }
 
@@ -106,6 +239,10 @@ pub async fn create_resource_action(
     Ok(row)
 }
 
+/// Adds a PASS resource (audited).
+#[utoipa::path(post, path = "/api/admin/pass/resources", tag = "admin",
+    request_body = NewResource,
+    responses((status = 201, description = "Ressource créée", body = AdminPassResource)))]
 pub async fn create_resource(
     State(state): State<AppState>,
     admin: CurrentUser,
@@ -117,17 +254,28 @@ pub async fn create_resource(
     ))
 }
 
-#[derive(Debug, Default, Deserialize)]
+/// A partial PASS resource: absent = unchanged; null or blank clears an optional text.
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schema(as = AdminPassResourcePatch)]
 pub struct ResourcePatch {
+    #[schema(min_length = 1, pattern = r"\S")]
     pub title: Option<String>,
     #[serde(rename = "type")]
+    #[schema(value_type = Option<PassResourceTypeSchema>)]
     pub kind: Option<PassResourceType>,
+    /// `YYYY-MM`.
+    #[schema(pattern = "^[0-9]{4}-(0[1-9]|1[0-2])$", example = "2026-12")]
     pub month: Option<String>,
     #[serde(default, with = "double_option")]
+    #[schema(value_type = Option<String>, nullable)]
     pub description: Option<Option<String>>,
     #[serde(default, with = "double_option")]
+    #[schema(value_type = Option<String>, nullable)]
     pub url: Option<Option<String>>,
+    #[schema(
+        pattern = r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]{1,9})?(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$"
+    )]
     pub available_from: Option<DateTime<Utc>>,
     pub published: Option<bool>,
 }
@@ -142,7 +290,7 @@ pub async fn patch_resource_action(
         let mut conn = state.pool.acquire().await?;
         db::resource(&mut conn, id).await?
     };
-    let (_, row) = audited(
+    audited(
         state,
         admin,
         "pass_resource.update",
@@ -167,9 +315,16 @@ pub async fn patch_resource_action(
         },
     )
     .await?;
-    Ok(row)
+    // The log keeps the snapshot; the caller gets the whole resource, like the other PATCHes.
+    let mut conn = state.pool.acquire().await?;
+    to_json(&db::resource(&mut conn, id).await?)
 }
 
+/// Edits, publishes or unpublishes a PASS resource (audited).
+#[utoipa::path(patch, path = "/api/admin/pass/resources/{id}", tag = "admin",
+    params(("id" = Uuid, Path, description = "Ressource PASS")),
+    request_body = ResourcePatch,
+    responses((status = 200, description = "La ressource modifiée", body = AdminPassResource)))]
 pub async fn patch_resource(
     State(state): State<AppState>,
     admin: CurrentUser,
@@ -200,6 +355,10 @@ pub async fn delete_resource_action(state: &AppState, admin: &CurrentUser, id: U
     Ok(())
 }
 
+/// Deletes a PASS resource (audited).
+#[utoipa::path(delete, path = "/api/admin/pass/resources/{id}", tag = "admin",
+    params(("id" = Uuid, Path, description = "Ressource PASS")),
+    responses((status = 204, description = "Ressource supprimée")))]
 pub async fn delete_resource(
     State(state): State<AppState>,
     admin: CurrentUser,
@@ -211,20 +370,30 @@ pub async fn delete_resource(
 
 // ---- PASS discounts ----
 
+/// Every PASS discount, external partners' and pros' own, by name.
+#[utoipa::path(get, path = "/api/admin/pass/discounts", tag = "admin",
+    responses((status = 200, description = "Réductions PASS", body = Vec<AdminPassDiscount>)))]
 pub async fn discounts(State(state): State<AppState>) -> Result<Json<Value>> {
     Ok(Json(to_json(&db::discounts(&state.pool).await?)?))
 }
 
-#[derive(Debug, Deserialize)]
+/// An external partner's discount (no account).
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(as = AdminNewPassDiscount)]
 pub struct NewDiscount {
+    #[schema(value_type = PartnerKindSchema)]
     pub kind: PartnerKind,
     #[serde(default)]
+    #[schema(required = true, min_length = 1, pattern = r"\S")]
     pub name: String,
     pub city: Option<String>,
+    #[schema(value_type = PartnerRateSchema)]
     pub rate_pct: i16,
     pub conditions: Option<String>,
+    /// The partner's page.
     #[serde(default)]
+    #[schema(required = true, min_length = 1, pattern = r"\S")]
     pub href: String,
 }
 
@@ -260,6 +429,10 @@ pub async fn create_discount_action(
     Ok(row)
 }
 
+/// Adds an external partner's discount (audited).
+#[utoipa::path(post, path = "/api/admin/pass/discounts", tag = "admin",
+    request_body = NewDiscount,
+    responses((status = 201, description = "Réduction créée", body = AdminPassDiscount)))]
 pub async fn create_discount(
     State(state): State<AppState>,
     admin: CurrentUser,
@@ -271,16 +444,26 @@ pub async fn create_discount(
     ))
 }
 
-#[derive(Debug, Default, Deserialize)]
+/// A partial discount: absent = unchanged. A pro's own discount only takes `active` here
+/// (its other fields are ignored: they follow the pro's settings).
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schema(as = AdminPassDiscountPatch)]
 pub struct DiscountPatch {
+    #[schema(value_type = Option<PartnerKindSchema>)]
     pub kind: Option<PartnerKind>,
+    #[schema(min_length = 1, pattern = r"\S")]
     pub name: Option<String>,
     #[serde(default, with = "double_option")]
+    #[schema(value_type = Option<String>, nullable)]
     pub city: Option<Option<String>>,
+    /// Ignored for a pro's own discount.
+    #[schema(value_type = Option<PartnerRateSchema>)]
     pub rate_pct: Option<i16>,
     #[serde(default, with = "double_option")]
+    #[schema(value_type = Option<String>, nullable)]
     pub conditions: Option<Option<String>>,
+    #[schema(min_length = 1, pattern = r"\S")]
     pub href: Option<String>,
     pub active: Option<bool>,
 }
@@ -324,6 +507,11 @@ pub async fn patch_discount_action(
     Ok(row)
 }
 
+/// Edits a discount, or switches a pro's own one on or off (audited).
+#[utoipa::path(patch, path = "/api/admin/pass/discounts/{id}", tag = "admin",
+    params(("id" = Uuid, Path, description = "Réduction PASS")),
+    request_body = DiscountPatch,
+    responses((status = 200, description = "La réduction modifiée", body = AdminPassDiscount)))]
 pub async fn patch_discount(
     State(state): State<AppState>,
     admin: CurrentUser,
@@ -354,6 +542,14 @@ pub async fn delete_discount_action(state: &AppState, admin: &CurrentUser, id: U
     Ok(())
 }
 
+/// Deletes an external partner's discount (audited).
+#[utoipa::path(delete, path = "/api/admin/pass/discounts/{id}", tag = "admin",
+    params(("id" = Uuid, Path, description = "Réduction PASS")),
+    responses(
+        (status = 204, description = "Réduction supprimée"),
+        (status = 409, description = "Réduction d'un pro partenaire : à désactiver (DISCOUNT_IS_PARTNERS)",
+            body = crate::api::openapi::ErrorEnvelope),
+    ))]
 pub async fn delete_discount(
     State(state): State<AppState>,
     admin: CurrentUser,
@@ -365,6 +561,9 @@ pub async fn delete_discount(
 
 // ---- impact ----
 
+/// Every impact opportunity and every application.
+#[utoipa::path(get, path = "/api/admin/impact/opportunities", tag = "admin",
+    responses((status = 200, description = "Opportunités et candidatures", body = AdminImpact)))]
 pub async fn opportunities(State(state): State<AppState>) -> Result<Json<Value>> {
     let opportunities = db::opportunities(&state.pool).await?;
     let applications = db::applications(&state.pool).await?;
@@ -373,16 +572,22 @@ pub async fn opportunities(State(state): State<AppState>) -> Result<Json<Value>>
     ))
 }
 
-#[derive(Debug, Deserialize)]
+/// A new impact opportunity (blank optional texts are dropped).
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(as = AdminNewOpportunity)]
 pub struct NewOpportunity {
+    #[schema(value_type = OpportunityKindSchema)]
     pub kind: OpportunityKind,
     #[serde(default)]
+    #[schema(required = true, min_length = 1, pattern = r"\S")]
     pub title: String,
     #[serde(default)]
+    #[schema(required = true, min_length = 1, pattern = r"\S")]
     pub company: String,
     pub location: Option<String>,
     #[serde(default)]
+    #[schema(required = true, min_length = 1, pattern = r"\S")]
     pub description: String,
     pub apply_url: Option<String>,
 }
@@ -421,6 +626,10 @@ pub async fn create_opportunity_action(
     Ok(row)
 }
 
+/// Publishes an impact opportunity (audited).
+#[utoipa::path(post, path = "/api/admin/impact/opportunities", tag = "admin",
+    request_body = NewOpportunity,
+    responses((status = 201, description = "Opportunité créée", body = AdminOpportunity)))]
 pub async fn create_opportunity(
     State(state): State<AppState>,
     admin: CurrentUser,
@@ -432,17 +641,26 @@ pub async fn create_opportunity(
     ))
 }
 
-#[derive(Debug, Default, Deserialize)]
+/// A partial opportunity: absent = unchanged; null or blank clears an optional text.
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schema(as = AdminOpportunityPatch)]
 pub struct OpportunityPatch {
+    #[schema(value_type = Option<OpportunityKindSchema>)]
     pub kind: Option<OpportunityKind>,
+    #[schema(min_length = 1, pattern = r"\S")]
     pub title: Option<String>,
+    #[schema(min_length = 1, pattern = r"\S")]
     pub company: Option<String>,
     #[serde(default, with = "double_option")]
+    #[schema(value_type = Option<String>, nullable)]
     pub location: Option<Option<String>>,
+    #[schema(min_length = 1, pattern = r"\S")]
     pub description: Option<String>,
     #[serde(default, with = "double_option")]
+    #[schema(value_type = Option<String>, nullable)]
     pub apply_url: Option<Option<String>>,
+    /// Closed opportunities take no more applications.
     pub open: Option<bool>,
 }
 
@@ -484,6 +702,11 @@ pub async fn patch_opportunity_action(
     Ok(row)
 }
 
+/// Edits, opens or closes an opportunity (audited).
+#[utoipa::path(patch, path = "/api/admin/impact/opportunities/{id}", tag = "admin",
+    params(("id" = Uuid, Path, description = "Opportunité")),
+    request_body = OpportunityPatch,
+    responses((status = 200, description = "L'opportunité modifiée", body = AdminOpportunity)))]
 pub async fn patch_opportunity(
     State(state): State<AppState>,
     admin: CurrentUser,
@@ -493,6 +716,10 @@ pub async fn patch_opportunity(
     Ok(Json(patch_opportunity_action(&state, &admin, id, p).await?))
 }
 
+/// Deletes an opportunity and its applications (audited).
+#[utoipa::path(delete, path = "/api/admin/impact/opportunities/{id}", tag = "admin",
+    params(("id" = Uuid, Path, description = "Opportunité")),
+    responses((status = 204, description = "Opportunité supprimée")))]
 pub async fn delete_opportunity(
     State(state): State<AppState>,
     admin: CurrentUser,
@@ -518,9 +745,22 @@ pub async fn delete_opportunity(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Debug, Deserialize)]
+/// The decision on a PENDING application.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[schema(as = AdminApplicationDecision)]
 pub struct ApplicationDecision {
+    /// PENDING is refused (409 INVALID_TRANSITION).
+    #[schema(value_type = ApplicationVerdict, inline)]
     pub status: ApplicationStatus,
+}
+
+/// The statuses an admin may give an application.
+#[derive(utoipa::ToSchema)]
+#[schema(rename_all = "SCREAMING_SNAKE_CASE")]
+#[allow(dead_code)] // describes the values of `ApplicationDecision::status` that succeed
+enum ApplicationVerdict {
+    Approved,
+    Rejected,
 }
 
 pub async fn application_action(
@@ -556,6 +796,15 @@ pub async fn application_action(
     Ok(row)
 }
 
+/// Accepts or declines an impact application (audited).
+#[utoipa::path(patch, path = "/api/admin/impact/applications/{id}", tag = "admin",
+    params(("id" = Uuid, Path, description = "Candidature")),
+    request_body = ApplicationDecision,
+    responses(
+        (status = 200, description = "La candidature après décision", body = AdminApplicationOut),
+        (status = 409, description = "Candidature déjà traitée (INVALID_TRANSITION)",
+            body = crate::api::openapi::ErrorEnvelope),
+    ))]
 pub async fn patch_application(
     State(state): State<AppState>,
     admin: CurrentUser,

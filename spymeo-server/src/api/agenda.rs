@@ -15,10 +15,242 @@ use spymeo_core::domain::slots::Rule;
 use spymeo_core::domain::{AppointmentSource, AppointmentStatus, LocationKind};
 use uuid::Uuid;
 
+use crate::api::input::Body;
 use crate::auth::CurrentUser;
 use crate::error::{Error, Result};
 use crate::state::AppState;
 use crate::validate::Fields;
+
+/// This module's part of the OpenAPI document (joined in `api::openapi`).
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(
+    get_settings,
+    put_settings,
+    list_events,
+    post_event,
+    get_event,
+    patch_event,
+    delete_event,
+    list_blocks,
+    post_block,
+    delete_block,
+))]
+pub struct ApiDoc;
+
+/// What the handlers of this module write (`json!` builders), for the OpenAPI document.
+pub mod doc {
+    #![allow(dead_code)] // descriptions of what the `json!` builders write
+    use chrono::{DateTime, Utc};
+    use serde::Serialize;
+    use utoipa::ToSchema;
+    use uuid::Uuid;
+
+    /// Lieu de consultation.
+    #[derive(Serialize, ToSchema)]
+    #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+    #[schema(as = AgendaLocationKind)]
+    pub enum LocationKind {
+        Cabinet,
+        Visio,
+        Domicile,
+    }
+
+    /// Statut d'un rendez-vous (DOMAIN.md §7.1).
+    #[derive(Serialize, ToSchema)]
+    #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+    pub enum AppointmentStatus {
+        Scheduled,
+        Confirmed,
+        Cancelled,
+        Completed,
+        NoShow,
+    }
+
+    /// Statut d'un rendez-vous à sa création par le praticien.
+    #[derive(Serialize, ToSchema)]
+    #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+    pub enum InitialAppointmentStatus {
+        Scheduled,
+        Confirmed,
+    }
+
+    /// Qui a annulé un rendez-vous.
+    #[derive(Serialize, ToSchema)]
+    #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+    pub enum CancelActor {
+        Client,
+        Practitioner,
+        Admin,
+        System,
+    }
+
+    /// What `settings_json` writes.
+    #[derive(Serialize, ToSchema)]
+    #[serde(rename_all = "camelCase")]
+    pub struct AgendaSettingsOut {
+        pub settings: AgendaSettingsValues,
+        pub availability_rules: Vec<AvailabilityRuleOut>,
+        pub appointment_types: Vec<AppointmentTypeOut>,
+        /// Au moins une plage horaire et un motif réservable en ligne.
+        pub is_configured: bool,
+    }
+
+    #[derive(Serialize, ToSchema)]
+    #[serde(rename_all = "camelCase")]
+    pub struct AgendaSettingsValues {
+        #[schema(example = "Europe/Paris")]
+        pub timezone: String,
+        pub slot_step_min: i16,
+        pub buffer_min: i16,
+        pub min_notice_min: i32,
+        pub booking_horizon_days: i16,
+        pub cancellation_window_hours: i16,
+        pub accept_new_clients: bool,
+        pub allowed_locations: Vec<LocationKind>,
+        /// Vue par défaut de l'agenda (day, week, month…).
+        pub default_view: String,
+    }
+
+    #[derive(Serialize, ToSchema)]
+    #[serde(rename_all = "camelCase")]
+    pub struct AvailabilityRuleOut {
+        /// Jour ISO : 1 = lundi … 7 = dimanche.
+        pub weekday: i16,
+        #[schema(example = "09:00")]
+        pub start: String,
+        #[schema(example = "12:30")]
+        pub end: String,
+        /// Lieu réservé à cette plage ; `null` : tous les lieux.
+        pub location_kind: Option<LocationKind>,
+    }
+
+    #[derive(Serialize, ToSchema)]
+    #[serde(rename_all = "camelCase")]
+    pub struct AppointmentTypeOut {
+        pub id: Uuid,
+        pub label: String,
+        pub group_label: Option<String>,
+        pub duration_min: i16,
+        pub price_cents: i32,
+        pub location_kind: LocationKind,
+        pub online_bookable: bool,
+        pub active: bool,
+        pub position: i16,
+    }
+
+    #[derive(Serialize, ToSchema)]
+    #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+    pub enum AppointmentItemKind {
+        Appointment,
+    }
+
+    #[derive(Serialize, ToSchema)]
+    #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+    pub enum BlockItemKind {
+        Block,
+    }
+
+    /// What `event_json` writes: one appointment.
+    #[derive(Serialize, ToSchema)]
+    #[serde(rename_all = "camelCase")]
+    pub struct AgendaEventOut {
+        pub id: Uuid,
+        pub kind: AppointmentItemKind,
+        pub title: String,
+        pub start: DateTime<Utc>,
+        pub end: DateTime<Utc>,
+        pub status: AppointmentStatus,
+        pub client_id: Option<Uuid>,
+        pub client_name: Option<String>,
+        pub appointment_type_id: Option<Uuid>,
+        pub price_cents: Option<i32>,
+        pub location_kind: LocationKind,
+        pub location_text: Option<String>,
+        pub visio_url: Option<String>,
+        pub description: Option<String>,
+        pub cancelled_by: Option<CancelActor>,
+        pub cancellation_reason: Option<String>,
+        pub consultation_id: Option<Uuid>,
+    }
+
+    /// What `get_event` writes: the appointment, with its client's card when it has one.
+    #[derive(Serialize, ToSchema)]
+    #[serde(rename_all = "camelCase")]
+    pub struct AgendaEventDetailOut {
+        #[serde(flatten)]
+        pub event: AgendaEventOut,
+        /// Absent quand le rendez-vous n'a pas de client.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub client: Option<AgendaEventClient>,
+    }
+
+    #[derive(Serialize, ToSchema)]
+    #[serde(rename_all = "camelCase")]
+    pub struct AgendaEventClient {
+        pub id: Uuid,
+        pub first_name: String,
+        pub last_name: String,
+        pub email: Option<String>,
+        pub phone: Option<String>,
+    }
+
+    /// An absence in the calendar list.
+    #[derive(Serialize, ToSchema)]
+    #[serde(rename_all = "camelCase")]
+    pub struct AgendaBlockEventOut {
+        pub id: Uuid,
+        pub kind: BlockItemKind,
+        /// Le motif de l'absence, ou « Indisponible ».
+        pub title: String,
+        pub start: DateTime<Utc>,
+        pub end: DateTime<Utc>,
+        /// Toujours `null` pour une absence.
+        #[schema(value_type = Option<String>)]
+        pub status: Option<()>,
+    }
+
+    #[derive(Serialize, ToSchema)]
+    #[serde(untagged)]
+    pub enum AgendaCalendarItem {
+        Appointment(AgendaEventOut),
+        Block(AgendaBlockEventOut),
+    }
+
+    /// What `list_events` writes.
+    #[derive(Serialize, ToSchema)]
+    pub struct AgendaEventsOut {
+        /// Rendez-vous puis absences de la période.
+        pub events: Vec<AgendaCalendarItem>,
+    }
+
+    /// One absence (`list_blocks`, `post_block`).
+    #[derive(Serialize, ToSchema)]
+    pub struct AgendaBlockOut {
+        pub id: Uuid,
+        pub start: DateTime<Utc>,
+        pub end: DateTime<Utc>,
+        pub reason: Option<String>,
+    }
+
+    /// Fuseaux horaires IANA acceptés.
+    pub fn timezone_schema() -> utoipa::openapi::Object {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .description(Some("Fuseau horaire IANA (défaut Europe/Paris)"))
+            .enum_values(Some(chrono_tz::TZ_VARIANTS.iter().map(|t| t.name())))
+            .examples(["Europe/Paris"])
+            .build()
+    }
+
+    /// Pas de la grille des créneaux.
+    pub fn slot_step_schema() -> utoipa::openapi::Object {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::Integer)
+            .description(Some("Pas de la grille, en minutes"))
+            .enum_values(Some([5, 10, 15, 20, 30, 60]))
+            .build()
+    }
+}
 
 /// The session's practitioner profile, with its agenda defaults in place.
 pub async fn practitioner_id(state: &AppState, user: &CurrentUser) -> Result<Uuid> {
@@ -67,22 +299,37 @@ pub async fn settings_json(state: &AppState, pid: Uuid) -> Result<Value> {
     }))
 }
 
+/// Réglages de l'agenda du praticien connecté : paramètres, plages horaires et motifs.
+#[utoipa::path(get, path = "/api/agenda/settings", tag = "agenda",
+    responses((status = 200, description = "Réglages de l'agenda", body = doc::AgendaSettingsOut)))]
 pub async fn get_settings(State(state): State<AppState>, user: CurrentUser) -> Result<Json<Value>> {
     let pid = practitioner_id(&state, &user).await?;
     Ok(Json(settings_json(&state, pid).await?))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct SettingsBody {
+    #[schema(schema_with = doc::timezone_schema)]
     pub timezone: Option<String>,
+    #[schema(schema_with = doc::slot_step_schema)]
     pub slot_step_min: i16,
+    /// Pause après chaque rendez-vous, en minutes.
+    #[schema(minimum = 0, maximum = 120)]
     pub buffer_min: i16,
+    /// Délai de prévenance, en minutes (14 jours au plus).
+    #[schema(minimum = 0, maximum = 20160)]
     pub min_notice_min: i32,
+    /// Jusqu'où l'on peut réserver, en jours.
+    #[schema(minimum = 1, maximum = 365)]
     pub booking_horizon_days: i16,
+    /// Annulation en ligne possible jusqu'à ce nombre d'heures avant.
+    #[schema(minimum = 0, maximum = 168)]
     pub cancellation_window_hours: i16,
+    /// Défaut : true.
     #[serde(default = "yes")]
     pub accept_new_clients: bool,
+    #[schema(value_type = Vec<doc::LocationKind>, min_items = 1)]
     pub allowed_locations: Vec<LocationKind>,
 }
 
@@ -90,27 +337,50 @@ fn yes() -> bool {
     true
 }
 
-#[derive(Debug, Deserialize)]
+/// Une plage horaire hebdomadaire : début avant fin, les plages d'un même jour sans
+/// chevauchement (409 RULES_OVERLAP).
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct RuleBody {
+    /// Jour ISO : 1 = lundi … 7 = dimanche.
+    #[schema(minimum = 1, maximum = 7)]
     pub weekday: i16,
+    /// HH:MM.
+    #[schema(pattern = "^([01][0-9]|2[0-3]):[0-5][0-9]$", example = "09:00")]
     pub start: String,
+    /// HH:MM, après le début ; 24:00 pour la fin de journée.
+    #[schema(pattern = "^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$", example = "12:30")]
     pub end: String,
+    /// Lieu réservé à cette plage ; absent ou `null` : tous les lieux.
+    #[schema(value_type = Option<doc::LocationKind>)]
     pub location_kind: Option<LocationKind>,
 }
 
-#[derive(Debug, Deserialize)]
+/// Un motif de consultation ; ceux qui ne sont plus envoyés sont désactivés.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct TypeBody {
+    /// Le motif existant à garder ; absent : nouveau motif.
     pub id: Option<Uuid>,
+    /// Unique parmi les motifs actifs (409 TYPE_LABEL_TAKEN).
+    #[schema(min_length = 1, max_length = 80, pattern = "\\S")]
     pub label: String,
     pub group_label: Option<String>,
+    /// Minutes, multiple de 5.
+    #[schema(minimum = 5, maximum = 480, multiple_of = 5)]
     pub duration_min: i16,
+    /// Défaut : 0.
     #[serde(default)]
+    #[schema(minimum = 0)]
     pub price_cents: i32,
+    /// Défaut : CABINET.
     #[serde(default = "cabinet")]
+    #[schema(value_type = doc::LocationKind)]
     pub location_kind: LocationKind,
+    /// #RRGGBB.
+    #[schema(pattern = "^#[0-9A-Fa-f]{6}$", example = "#7FB069")]
     pub color: Option<String>,
+    /// Défaut : true.
     #[serde(default = "yes")]
     pub online_bookable: bool,
 }
@@ -119,7 +389,8 @@ fn cabinet() -> LocationKind {
     LocationKind::Cabinet
 }
 
-#[derive(Debug, Deserialize)]
+/// Tout l'agenda : paramètres, plages horaires (remplacées) et motifs (dans l'ordre voulu).
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct PutSettings {
     pub settings: SettingsBody,
@@ -253,19 +524,31 @@ pub async fn save_settings(state: &AppState, pid: Uuid, body: &PutSettings) -> R
     Ok(())
 }
 
+/// Enregistre tout l'agenda en une transaction (rien n'est écrit en cas d'erreur).
+#[utoipa::path(put, path = "/api/agenda/settings", tag = "agenda",
+    request_body = PutSettings,
+    responses(
+        (status = 200, description = "Réglages enregistrés", body = doc::AgendaSettingsOut),
+        (status = 404, description = "Motif `id` inconnu (NOT_FOUND)", body = crate::api::openapi::ErrorEnvelope),
+        (status = 409, description = "Plages qui se chevauchent (RULES_OVERLAP) ou motif du même nom (TYPE_LABEL_TAKEN)", body = crate::api::openapi::ErrorEnvelope),
+    ))]
 pub async fn put_settings(
     State(state): State<AppState>,
     user: CurrentUser,
-    Json(body): Json<PutSettings>,
+    Body(body): Body<PutSettings>,
 ) -> Result<Json<Value>> {
     let pid = practitioner_id(&state, &user).await?;
     save_settings(&state, pid, &body).await?;
     Ok(Json(settings_json(&state, pid).await?))
 }
 
-#[derive(Debug, Deserialize)]
+/// Une période de 92 jours au plus (`to` après `from`).
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct Range {
+    /// Début de la période.
     pub from: DateTime<Utc>,
+    /// Fin de la période, après `from`, 92 jours au plus plus tard.
     pub to: DateTime<Utc>,
 }
 
@@ -289,6 +572,10 @@ pub fn event_json(e: &Event) -> Value {
     })
 }
 
+/// Rendez-vous et absences qui touchent la période.
+#[utoipa::path(get, path = "/api/agenda/events", tag = "agenda",
+    params(Range),
+    responses((status = 200, description = "Rendez-vous puis absences", body = doc::AgendaEventsOut)))]
 pub async fn list_events(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -307,28 +594,45 @@ pub async fn list_events(
     Ok(Json(json!({ "events": items })))
 }
 
-#[derive(Debug, Deserialize)]
+/// Une fiche client créée avec le rendez-vous.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct NewClientBody {
+    #[schema(min_length = 1, max_length = 80, pattern = "\\S")]
     pub first_name: String,
+    #[schema(min_length = 1, max_length = 80, pattern = "\\S")]
     pub last_name: String,
+    /// Unique parmi les clients du praticien (409 CLIENT_EMAIL_EXISTS).
+    #[schema(format = Email, max_length = 254)]
     pub email: Option<String>,
+    #[schema(pattern = "^\\+?[0-9 .()-]{6,20}$")]
     pub phone: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+/// Un rendez-vous posé par le praticien : hors plages et délai de prévenance permis, jamais
+/// sur un autre rendez-vous. La fin vient de `end` ou de la durée du motif.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct NewEvent {
+    /// Défaut : « motif – client ».
     pub title: Option<String>,
     pub start: DateTime<Utc>,
+    /// Requis sans motif ; après `start`, 8 h au plus.
     pub end: Option<DateTime<Utc>>,
+    /// Un motif du praticien (404 sinon).
     pub appointment_type_id: Option<Uuid>,
+    /// Un client du praticien (404 sinon) ; prime sur `newClient`.
     pub client_id: Option<Uuid>,
     pub new_client: Option<NewClientBody>,
+    /// Défaut : celui du motif, sinon CABINET.
+    #[schema(value_type = Option<doc::LocationKind>)]
     pub location_kind: Option<LocationKind>,
     pub location_text: Option<String>,
+    #[schema(pattern = "^https://")]
     pub visio_url: Option<String>,
     pub description: Option<String>,
+    /// Défaut : SCHEDULED.
+    #[schema(value_type = Option<doc::InitialAppointmentStatus>)]
     pub status: Option<AppointmentStatus>,
 }
 
@@ -448,10 +752,18 @@ async fn clients_name(
     .await?)
 }
 
+/// Crée un rendez-vous (et la fiche client au besoin).
+#[utoipa::path(post, path = "/api/agenda/events", tag = "agenda",
+    request_body = NewEvent,
+    responses(
+        (status = 201, description = "Rendez-vous créé", body = doc::AgendaEventOut),
+        (status = 404, description = "Motif ou client inconnu (NOT_FOUND)", body = crate::api::openapi::ErrorEnvelope),
+        (status = 409, description = "Créneau déjà pris (SLOT_TAKEN) ou e-mail de client déjà connu (CLIENT_EMAIL_EXISTS)", body = crate::api::openapi::ErrorEnvelope),
+    ))]
 pub async fn post_event(
     State(state): State<AppState>,
     user: CurrentUser,
-    Json(body): Json<NewEvent>,
+    Body(body): Body<NewEvent>,
 ) -> Result<(StatusCode, Json<Value>)> {
     let pid = practitioner_id(&state, &user).await?;
     let id = create_event(&state, pid, &body).await?;
@@ -460,6 +772,10 @@ pub async fn post_event(
     Ok((StatusCode::CREATED, Json(event_json(&e))))
 }
 
+/// Un rendez-vous, avec la fiche de son client.
+#[utoipa::path(get, path = "/api/agenda/events/{id}", tag = "agenda",
+    params(("id" = Uuid, Path, description = "Rendez-vous")),
+    responses((status = 200, description = "Le rendez-vous", body = doc::AgendaEventDetailOut)))]
 pub async fn get_event(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -484,13 +800,18 @@ pub async fn get_event(
     Ok(Json(v))
 }
 
-#[derive(Debug, Default, Deserialize)]
+/// Un déplacement (`start`/`end`) et/ou un changement de statut (§7.1).
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct EventPatch {
+    /// Nouveau début ; la durée est gardée sans `end`.
     pub start: Option<DateTime<Utc>>,
     pub end: Option<DateTime<Utc>>,
+    #[schema(value_type = Option<doc::AppointmentStatus>)]
     pub status: Option<AppointmentStatus>,
+    /// Avec `status` CANCELLED.
     pub cancellation_reason: Option<String>,
+    /// Avec `status` COMPLETED : crée la consultation (défaut false).
     #[serde(default)]
     pub create_consultation: bool,
     pub notes: Option<String>,
@@ -542,11 +863,19 @@ pub async fn apply_patch(state: &AppState, pid: Uuid, id: Uuid, p: &EventPatch) 
     Ok(())
 }
 
+/// Déplace un rendez-vous ou change son statut ; les e-mails partent avec.
+#[utoipa::path(patch, path = "/api/agenda/events/{id}", tag = "agenda",
+    params(("id" = Uuid, Path, description = "Rendez-vous")),
+    request_body = EventPatch,
+    responses(
+        (status = 200, description = "Le rendez-vous modifié", body = doc::AgendaEventOut),
+        (status = 409, description = "Changement de statut impossible (INVALID_TRANSITION) ou créneau pris (SLOT_TAKEN)", body = crate::api::openapi::ErrorEnvelope),
+    ))]
 pub async fn patch_event(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(id): Path<Uuid>,
-    Json(body): Json<EventPatch>,
+    Body(body): Body<EventPatch>,
 ) -> Result<Json<Value>> {
     let pid = practitioner_id(&state, &user).await?;
     apply_patch(&state, pid, id, &body).await?;
@@ -554,11 +883,20 @@ pub async fn patch_event(
     Ok(Json(event_json(&pa::event(&mut conn, pid, id).await?)))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ReasonQuery {
+    /// Motif d'annulation, transmis au client.
     pub reason: Option<String>,
 }
 
+/// Annule un rendez-vous (il reste dans l'agenda, CANCELLED).
+#[utoipa::path(delete, path = "/api/agenda/events/{id}", tag = "agenda",
+    params(("id" = Uuid, Path, description = "Rendez-vous"), ReasonQuery),
+    responses(
+        (status = 200, description = "Le rendez-vous annulé", body = doc::AgendaEventOut),
+        (status = 409, description = "Déjà annulé ou terminé (INVALID_TRANSITION)", body = crate::api::openapi::ErrorEnvelope),
+    ))]
 pub async fn delete_event(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -576,6 +914,10 @@ pub async fn delete_event(
     Ok(Json(event_json(&pa::event(&mut conn, pid, id).await?)))
 }
 
+/// Les absences qui touchent la période.
+#[utoipa::path(get, path = "/api/agenda/blocks", tag = "agenda",
+    params(Range),
+    responses((status = 200, description = "Absences", body = Vec<doc::AgendaBlockOut>)))]
 pub async fn list_blocks(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -595,9 +937,11 @@ pub async fn list_blocks(
     )))
 }
 
-#[derive(Debug, Deserialize)]
+/// Une absence : la fin suit le début.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct NewBlock {
     pub start: DateTime<Utc>,
+    /// Après `start`.
     pub end: DateTime<Utc>,
     pub reason: Option<String>,
 }
@@ -635,10 +979,17 @@ pub async fn create_block(state: &AppState, pid: Uuid, b: &NewBlock) -> Result<U
     Ok(agenda::create_block(&mut conn, pid, b.start, b.end, reason, Utc::now()).await?)
 }
 
+/// Pose une absence ; refusée si des rendez-vous y tombent.
+#[utoipa::path(post, path = "/api/agenda/blocks", tag = "agenda",
+    request_body = NewBlock,
+    responses(
+        (status = 201, description = "Absence créée", body = doc::AgendaBlockOut),
+        (status = 409, description = "Des rendez-vous tombent dans l'absence (BLOCK_OVERLAPS_APPOINTMENTS, leurs ids dans `fields.appointmentIds`)", body = crate::api::openapi::ErrorEnvelope),
+    ))]
 pub async fn post_block(
     State(state): State<AppState>,
     user: CurrentUser,
-    Json(body): Json<NewBlock>,
+    Body(body): Body<NewBlock>,
 ) -> Result<(StatusCode, Json<Value>)> {
     let pid = practitioner_id(&state, &user).await?;
     let id = create_block(&state, pid, &body).await?;
@@ -648,6 +999,10 @@ pub async fn post_block(
     ))
 }
 
+/// Supprime une absence.
+#[utoipa::path(delete, path = "/api/agenda/blocks/{id}", tag = "agenda",
+    params(("id" = Uuid, Path, description = "Absence")),
+    responses((status = 204, description = "Absence supprimée")))]
 pub async fn delete_block(
     State(state): State<AppState>,
     user: CurrentUser,

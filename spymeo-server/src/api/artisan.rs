@@ -19,16 +19,81 @@ use uuid::Uuid;
 
 use super::input::{Body, Params, double_option, filter, non_blank};
 use super::shop::{
-    self as s, ClientInput, ClientPatch, ItemInput, ListQuery, OrderChanges, StatsQuery, to_json,
+    self as s, ArtisanOrdersParams, ClientInput, ClientPatch, ClientsParams, ItemInput, ListQuery,
+    OrderChanges, Page, ShopClientDetail, ShopClientOut, ShopOrder, ShopOrderDetail, ShopStats,
+    StatsParams, StatsQuery, to_json,
 };
+use crate::api::openapi::ErrorEnvelope;
 use crate::auth::CurrentUser;
 use crate::error::{Error, Result};
 use crate::state::AppState;
+
+/// This module's part of the OpenAPI document (joined in `api::openapi`).
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(
+    services,
+    create_service,
+    service,
+    patch_service,
+    delete_service,
+    clients,
+    create_client,
+    client,
+    patch_client,
+    delete_client,
+    orders_list,
+    create_order,
+    order,
+    patch_order,
+    set_status,
+    stats,
+))]
+pub struct ApiDoc;
+
+/// A service of the catalogue (`ServiceRow`).
+#[derive(utoipa::ToSchema)]
+#[schema(rename_all = "camelCase")]
+#[allow(dead_code)] // describes spymeo_core::db::artisan::ServiceRow
+pub struct ArtisanService {
+    pub id: Uuid,
+    pub slug: String,
+    pub title: String,
+    pub description: Option<String>,
+    pub category: Option<String>,
+    pub price_ttc_cents: i32,
+    pub vat_rate_bp: i16,
+    /// Minutes.
+    pub duration_min: Option<i16>,
+    pub images: Vec<String>,
+    pub status: s::CatalogStatus,
+    pub orders_count: i64,
+    pub created_at: DateTime<Utc>,
+}
+
+/// `?q=&status=&page=&limit=` of the service list.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)] // describes the part of ListQuery the service list reads
+pub struct ServicesParams {
+    /// Recherche sur le titre.
+    pub q: Option<String>,
+    /// DRAFT, ACTIVE, PAUSED ou ARCHIVED (vide : tous).
+    #[param(value_type = Option<String>, pattern = r"^\s*(DRAFT|ACTIVE|PAUSED|ARCHIVED)?\s*$")]
+    pub status: Option<s::CatalogStatus>,
+    /// Page (1 par défaut ; en dessous de 1 : la première).
+    pub page: Option<i64>,
+    /// Taille de page (20 par défaut, ramenée entre 1 et 100).
+    pub limit: Option<i64>,
+}
 
 pub async fn artisan_id(state: &AppState, user: &CurrentUser) -> Result<Uuid> {
     s::owner(state, user, ProKind::Artisan).await
 }
 
+/// The artisan's services.
+#[utoipa::path(get, path = "/api/pro/artisan/services", tag = "artisan",
+    params(ServicesParams),
+    responses((status = 200, description = "Une page de prestations", body = Page<ArtisanService>)))]
 pub async fn services(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -47,20 +112,31 @@ pub async fn services(
     Ok(Json(to_json(&page)?))
 }
 
-#[derive(Debug, Default, Deserialize)]
+/// A new service (DRAFT unless `status` says otherwise).
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(as = ArtisanNewService)]
 pub struct NewService {
     #[serde(default)]
+    #[schema(required = true, pattern = r"\S", max_length = 200)]
     pub title: String,
     pub description: Option<String>,
     pub category: Option<String>,
+    /// 0 by default.
     #[serde(default)]
+    #[schema(minimum = 0)]
     pub price_ttc_cents: i32,
+    /// 2000 (20 %) by default.
     #[serde(default = "default_vat")]
+    #[schema(schema_with = s::vat_rate)]
     pub vat_rate_bp: i16,
+    /// Minutes.
+    #[schema(minimum = 1, maximum = 32767)]
     pub duration_min: Option<i16>,
     #[serde(default)]
+    #[schema(max_items = 8)]
     pub images: Vec<String>,
+    #[schema(value_type = Option<s::CatalogStatus>)]
     pub status: Option<CatalogStatus>,
 }
 
@@ -94,6 +170,13 @@ pub async fn create_service_action(
     Ok(row)
 }
 
+/// Creates a service.
+#[utoipa::path(post, path = "/api/pro/artisan/services", tag = "artisan",
+    request_body = NewService,
+    responses(
+        (status = 201, description = "Prestation créée", body = ArtisanService),
+        (status = 409, description = "Adresse de page déjà prise (SLUG_TAKEN)", body = ErrorEnvelope),
+    ))]
 pub async fn create_service(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -103,6 +186,10 @@ pub async fn create_service(
     Ok((StatusCode::CREATED, Json(to_json(&row)?)))
 }
 
+/// One of the artisan's services.
+#[utoipa::path(get, path = "/api/pro/artisan/services/{id}", tag = "artisan",
+    params(("id" = Uuid, Path, description = "Prestation")),
+    responses((status = 200, description = "La prestation", body = ArtisanService)))]
 pub async fn service(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -113,19 +200,30 @@ pub async fn service(
     Ok(Json(to_json(&db::service(&mut conn, a, id).await?)?))
 }
 
-#[derive(Debug, Default, Deserialize)]
+/// Partial edit of a service: absent (or `null` for a required column) = unchanged; `null`
+/// clears an optional one.
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schema(as = ArtisanServicePatch)]
 pub struct ServicePatch {
+    #[schema(pattern = r"\S", max_length = 200)]
     pub title: Option<String>,
     #[serde(default, with = "double_option")]
+    #[schema(value_type = Option<String>)]
     pub description: Option<Option<String>>,
     #[serde(default, with = "double_option")]
+    #[schema(value_type = Option<String>)]
     pub category: Option<Option<String>>,
+    #[schema(minimum = 0)]
     pub price_ttc_cents: Option<i32>,
+    #[schema(schema_with = s::vat_rate_nullable)]
     pub vat_rate_bp: Option<i16>,
     #[serde(default, with = "double_option")]
+    #[schema(value_type = Option<i16>, minimum = 1, maximum = 32767)]
     pub duration_min: Option<Option<i16>>,
+    #[schema(max_items = 8)]
     pub images: Option<Vec<String>>,
+    #[schema(value_type = Option<s::CatalogStatus>)]
     pub status: Option<CatalogStatus>,
 }
 
@@ -163,6 +261,11 @@ pub async fn patch_service_action(
     Ok(row)
 }
 
+/// Edits a service.
+#[utoipa::path(patch, path = "/api/pro/artisan/services/{id}", tag = "artisan",
+    params(("id" = Uuid, Path, description = "Prestation")),
+    request_body = ServicePatch,
+    responses((status = 200, description = "La prestation modifiée", body = ArtisanService)))]
 pub async fn patch_service(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -174,6 +277,13 @@ pub async fn patch_service(
     )?))
 }
 
+/// Deletes a service never ordered (archive it otherwise).
+#[utoipa::path(delete, path = "/api/pro/artisan/services/{id}", tag = "artisan",
+    params(("id" = Uuid, Path, description = "Prestation")),
+    responses(
+        (status = 204, description = "Prestation supprimée"),
+        (status = 409, description = "La prestation a des commandes (SERVICE_HAS_ORDERS)", body = ErrorEnvelope),
+    ))]
 pub async fn delete_service(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -187,6 +297,10 @@ pub async fn delete_service(
 
 // ---- clients ----
 
+/// The artisan's client files.
+#[utoipa::path(get, path = "/api/pro/artisan/clients", tag = "artisan",
+    params(ClientsParams),
+    responses((status = 200, description = "Une page de fiches clients", body = Page<ShopClientOut>)))]
 pub async fn clients(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -197,6 +311,13 @@ pub async fn clients(
     ))
 }
 
+/// Creates a client file.
+#[utoipa::path(post, path = "/api/pro/artisan/clients", tag = "artisan",
+    request_body = ClientInput,
+    responses(
+        (status = 201, description = "Fiche client créée", body = ShopClientOut),
+        (status = 409, description = "Un client a déjà cette adresse (CLIENT_EMAIL_EXISTS)", body = ErrorEnvelope),
+    ))]
 pub async fn create_client(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -205,6 +326,10 @@ pub async fn create_client(
     s::create_client(&state, &user, Shop::Artisan, c).await
 }
 
+/// A client file with its latest 100 orders.
+#[utoipa::path(get, path = "/api/pro/artisan/clients/{id}", tag = "artisan",
+    params(("id" = Uuid, Path, description = "Fiche client")),
+    responses((status = 200, description = "La fiche et ses commandes", body = ShopClientDetail)))]
 pub async fn client(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -213,6 +338,14 @@ pub async fn client(
     Ok(Json(s::client(&state, &user, Shop::Artisan, id).await?))
 }
 
+/// Edits a client file.
+#[utoipa::path(patch, path = "/api/pro/artisan/clients/{id}", tag = "artisan",
+    params(("id" = Uuid, Path, description = "Fiche client")),
+    request_body = ClientPatch,
+    responses(
+        (status = 200, description = "La fiche modifiée", body = ShopClientOut),
+        (status = 409, description = "Un client a déjà cette adresse (CLIENT_EMAIL_EXISTS)", body = ErrorEnvelope),
+    ))]
 pub async fn patch_client(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -224,6 +357,10 @@ pub async fn patch_client(
     ))
 }
 
+/// Deletes a client file (its orders keep their customer snapshot).
+#[utoipa::path(delete, path = "/api/pro/artisan/clients/{id}", tag = "artisan",
+    params(("id" = Uuid, Path, description = "Fiche client")),
+    responses((status = 204, description = "Fiche supprimée")))]
 pub async fn delete_client(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -234,6 +371,10 @@ pub async fn delete_client(
 
 // ---- orders ----
 
+/// The artisan's orders, newest first.
+#[utoipa::path(get, path = "/api/pro/artisan/orders", tag = "artisan",
+    params(ArtisanOrdersParams),
+    responses((status = 200, description = "Une page de commandes", body = Page<ShopOrder>)))]
 pub async fn orders_list(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -242,14 +383,21 @@ pub async fn orders_list(
     Ok(Json(s::list_orders(&state, &user, Shop::Artisan, q).await?))
 }
 
-#[derive(Debug, Default, Deserialize)]
+/// A new PENDING order; prices are those of the services now.
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(as = ArtisanNewOrder)]
 pub struct NewOrderInput {
+    /// A client file of the artisan: its name and e-mail are the default customer.
     pub client_id: Option<Uuid>,
+    /// Required (not blank) without `clientId`.
     pub customer_name: Option<String>,
+    #[schema(pattern = r"^\s*([^@\s]+@[^@\s.][^@\s]*\.[^@\s]*[^@\s.])?\s*$")]
     pub customer_email: Option<String>,
+    /// Date of the prestation.
     pub scheduled_for: Option<DateTime<Utc>>,
     #[serde(default)]
+    #[schema(required = true, min_items = 1)]
     pub items: Vec<ItemInput>,
     pub notes: Option<String>,
 }
@@ -276,6 +424,13 @@ pub async fn create_order_action(
     to_json(&detail)
 }
 
+/// Creates a PENDING order (number `CA-YYYY-NNNNN`).
+#[utoipa::path(post, path = "/api/pro/artisan/orders", tag = "artisan",
+    request_body = NewOrderInput,
+    responses(
+        (status = 201, description = "Commande créée", body = ShopOrderDetail),
+        (status = 404, description = "Prestation ou fiche client inconnue ou d'un autre artisan (NOT_FOUND)", body = ErrorEnvelope),
+    ))]
 pub async fn create_order(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -287,6 +442,10 @@ pub async fn create_order(
     ))
 }
 
+/// An order with its lines.
+#[utoipa::path(get, path = "/api/pro/artisan/orders/{id}", tag = "artisan",
+    params(("id" = Uuid, Path, description = "Commande")),
+    responses((status = 200, description = "La commande", body = ShopOrderDetail)))]
 pub async fn order(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -295,6 +454,14 @@ pub async fn order(
     Ok(Json(s::order(&state, &user, Shop::Artisan, id).await?))
 }
 
+/// Edits a PENDING order.
+#[utoipa::path(patch, path = "/api/pro/artisan/orders/{id}", tag = "artisan",
+    params(("id" = Uuid, Path, description = "Commande")),
+    request_body = OrderChanges,
+    responses(
+        (status = 200, description = "La commande modifiée", body = ShopOrderDetail),
+        (status = 409, description = "La commande n'est plus en attente (ORDER_LOCKED)", body = ErrorEnvelope),
+    ))]
 pub async fn patch_order(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -306,11 +473,18 @@ pub async fn patch_order(
     ))
 }
 
-#[derive(Debug, Deserialize)]
+/// A transition: PENDING → CONFIRMED → PAID (with `paymentMethod`) → COMPLETED, or
+/// CANCELLED from PENDING, CONFIRMED or PAID.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(as = ArtisanStatusChange)]
 pub struct StatusChange {
+    #[schema(value_type = s::ArtisanOrderStatus)]
     pub status: ArtisanOrderStatus,
+    /// Required for PAID.
+    #[schema(value_type = Option<s::PaymentMethod>)]
     pub payment_method: Option<PaymentMethod>,
+    /// When the payment happened (now by default; a future date counts as now).
     pub paid_at: Option<DateTime<Utc>>,
 }
 
@@ -340,6 +514,15 @@ pub async fn set_status_action(
     to_json(&detail)
 }
 
+/// Moves an order through its state machine; PAID writes the SALE entry, cancelling a paid
+/// order the REFUND entry.
+#[utoipa::path(post, path = "/api/pro/artisan/orders/{id}/status", tag = "artisan",
+    params(("id" = Uuid, Path, description = "Commande")),
+    request_body = StatusChange,
+    responses(
+        (status = 200, description = "La commande dans son nouveau statut", body = ShopOrderDetail),
+        (status = 409, description = "Transition impossible depuis le statut actuel (INVALID_TRANSITION)", body = ErrorEnvelope),
+    ))]
 pub async fn set_status(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -349,6 +532,10 @@ pub async fn set_status(
     Ok(Json(set_status_action(&state, &user, id, c).await?))
 }
 
+/// Statistics of the orders paid in the period.
+#[utoipa::path(get, path = "/api/pro/artisan/stats", tag = "artisan",
+    params(StatsParams),
+    responses((status = 200, description = "Les statistiques (sans `lowStockCount`)", body = ShopStats)))]
 pub async fn stats(
     State(state): State<AppState>,
     user: CurrentUser,

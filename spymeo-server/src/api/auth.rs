@@ -8,11 +8,11 @@ use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 use spymeo_core::db::{accounts, rate_limit, sessions};
 use spymeo_core::mail::Email;
 use uuid::Uuid;
 
+use crate::api::input::Body;
 use crate::auth::Role;
 use crate::auth::RoleExt as _;
 use crate::auth::session::{self, CurrentUser};
@@ -20,19 +20,108 @@ use crate::error::{Error, Result};
 use crate::state::AppState;
 use crate::validate::{self, Fields};
 
-#[derive(Debug, Serialize)]
+/// This module's part of the OpenAPI document (joined in `api::openapi`).
+#[derive(utoipa::OpenApi)]
+#[openapi(
+    paths(
+        signup_api,
+        login_api,
+        logout_api,
+        forgot_password_api,
+        reset_password_api,
+        verify_email_api
+    ),
+    components(schemas(
+        Me,
+        MePass,
+        AccountRole,
+        AccountStatus,
+        AuthOut,
+        SignupRequest,
+        SignupPlan,
+        SignupPassPlan,
+        LoginRequest,
+        ForgotRequest,
+        ForgotAccepted,
+        ResetRequest,
+        VerifyRequest
+    ))
+)]
+pub struct ApiDoc;
+
+/// The role of an account, as the API writes it.
+#[derive(utoipa::ToSchema)]
+#[schema(rename_all = "SCREAMING_SNAKE_CASE")]
+#[allow(dead_code)] // describes `Role`'s JSON form
+pub enum AccountRole {
+    FreeUser,
+    PassUser,
+    Practitioner,
+    Artisan,
+    Commercant,
+    Center,
+    Admin,
+}
+
+/// The status of an account (`users.status`).
+#[derive(utoipa::ToSchema)]
+#[schema(rename_all = "SCREAMING_SNAKE_CASE")]
+#[allow(dead_code)] // describes `CurrentUser::status`
+pub enum AccountStatus {
+    Active,
+    PendingValidation,
+    PendingPayment,
+    Rejected,
+    Suspended,
+}
+
+/// The logged-in account (`user` of the login and signup answers).
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Me {
     pub id: Uuid,
     pub email: String,
+    #[schema(value_type = AccountRole)]
     pub role: Role,
+    #[schema(value_type = AccountStatus)]
     pub status: String,
     pub first_name: Option<String>,
     pub last_name: Option<String>,
     pub avatar_url: Option<String>,
     pub email_verified: bool,
+    /// The member's PASS subscription, present only when there is one.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub pass: Option<serde_json::Value>,
+    #[schema(required = false, nullable = false)]
+    pub pass: Option<MePass>,
+}
+
+/// A PASS subscription in [`Me`].
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct MePass {
+    /// PENDING_PAYMENT, ACTIVE, PAUSED, PAST_DUE, CANCELLED or EXPIRED.
+    #[schema(example = "ACTIVE")]
+    pub status: String,
+    /// MONTHLY or ANNUAL.
+    #[schema(example = "MONTHLY")]
+    pub plan: String,
+}
+
+/// The answer of a successful login or signup.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct AuthOut {
+    pub user: Me,
+    /// Where the front end should go next (home of the role, or the PASS payment).
+    #[schema(example = "/user/tableau-de-bord")]
+    pub redirect_to: &'static str,
+}
+
+/// `true` is the only accepted value (consent).
+pub(crate) fn must_be_true() -> utoipa::openapi::Object {
+    utoipa::openapi::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::Type::Boolean)
+        .enum_values(Some([true]))
+        .build()
 }
 
 impl From<&CurrentUser> for Me {
@@ -46,10 +135,10 @@ impl From<&CurrentUser> for Me {
             last_name: u.last_name.clone(),
             avatar_url: u.avatar_url.clone(),
             email_verified: u.email_verified,
-            pass: u
-                .pass
-                .as_ref()
-                .map(|(status, plan)| json!({"status": status, "plan": plan})),
+            pass: u.pass.as_ref().map(|(status, plan)| MePass {
+                status: status.clone(),
+                plan: plan.clone(),
+            }),
         }
     }
 }
@@ -81,19 +170,51 @@ fn rate_limited() -> Error {
     )
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct SignupRequest {
+    #[schema(min_length = 1, max_length = 80, pattern = r"\S", example = "Claire")]
     pub first_name: String,
+    #[schema(min_length = 1, max_length = 80, pattern = r"\S", example = "Martin")]
     pub last_name: String,
+    #[schema(format = Email, max_length = 254, example = "claire@example.fr")]
     pub email: String,
+    /// 8 to 128 characters, at least one digit.
+    #[schema(
+        min_length = 8,
+        max_length = 128,
+        pattern = "[0-9]",
+        example = "motdepasse1"
+    )]
     pub password: String,
+    /// FREE (default) or PASS (then the PASS payment follows).
     #[serde(default)]
+    #[schema(value_type = Option<SignupPlan>)]
     pub plan: Option<String>,
+    /// With `plan` PASS: MONTHLY (default) or ANNUAL.
     #[serde(default)]
+    #[schema(value_type = Option<SignupPassPlan>)]
     pub pass_plan: Option<String>,
+    /// Must be `true`: the general terms are accepted.
     #[serde(default)]
+    #[schema(schema_with = must_be_true, required = true)]
     pub accept_cgu: bool,
+}
+
+#[derive(utoipa::ToSchema)]
+#[schema(rename_all = "SCREAMING_SNAKE_CASE")]
+#[allow(dead_code)] // describes `SignupRequest::plan`
+pub enum SignupPlan {
+    Free,
+    Pass,
+}
+
+#[derive(utoipa::ToSchema)]
+#[schema(rename_all = "SCREAMING_SNAKE_CASE")]
+#[allow(dead_code)] // describes `SignupRequest::pass_plan`
+pub enum SignupPassPlan {
+    Monthly,
+    Annual,
 }
 
 pub struct SignedUp {
@@ -214,11 +335,20 @@ fn verification_email(state: &AppState, to: &str, first_name: &str, token: &str)
     }
 }
 
+/// Creates a member account (FREE, or PASS pending payment) and opens its session.
+#[utoipa::path(post, path = "/api/auth/signup", tag = "auth",
+    request_body = SignupRequest,
+    responses(
+        (status = 201, description = "Compte créé et connecté (cookie de session posé)", body = AuthOut,
+            headers(("Set-Cookie" = String, description = "Cookie de session `spymeo_session`"))),
+        (status = 409, description = "Adresse e-mail déjà utilisée (EMAIL_TAKEN)", body = crate::api::openapi::ErrorEnvelope),
+        (status = 429, description = "Trop d'inscriptions depuis cette adresse (RATE_LIMITED)", body = crate::api::openapi::ErrorEnvelope),
+    ))]
 pub async fn signup_api(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
-    Json(req): Json<SignupRequest>,
+    Body(req): Body<SignupRequest>,
 ) -> Result<Response> {
     let ip = client_ip(&state, &headers, Some(peer));
     let ua = headers
@@ -233,14 +363,20 @@ pub async fn signup_api(
     Ok((
         StatusCode::CREATED,
         [(header::SET_COOKIE, cookie)],
-        Json(json!({ "user": Me::from(&done.user), "redirectTo": done.redirect_to })),
+        Json(AuthOut {
+            user: Me::from(&done.user),
+            redirect_to: done.redirect_to,
+        }),
     )
         .into_response())
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct LoginRequest {
+    /// Compared case-insensitively, surrounding spaces ignored.
+    #[schema(pattern = r"\S", example = "claire@example.fr")]
     pub email: String,
+    #[schema(min_length = 1, example = "motdepasse1")]
     pub password: String,
 }
 
@@ -330,11 +466,21 @@ pub async fn login(
     })
 }
 
+/// Opens a session. Unknown email and wrong password answer the same 401.
+#[utoipa::path(post, path = "/api/auth/login", tag = "auth",
+    request_body = LoginRequest,
+    responses(
+        (status = 200, description = "Connecté (cookie de session posé)", body = AuthOut,
+            headers(("Set-Cookie" = String, description = "Cookie de session `spymeo_session`"))),
+        (status = 401, description = "E-mail ou mot de passe incorrect (INVALID_CREDENTIALS)", body = crate::api::openapi::ErrorEnvelope),
+        (status = 403, description = "Déjà connecté, origine étrangère (CSRF), ou compte pro en attente, refusé ou suspendu (ACCOUNT_PENDING_VALIDATION, ACCOUNT_REJECTED, ACCOUNT_SUSPENDED)", body = crate::api::openapi::ErrorEnvelope),
+        (status = 429, description = "Trop de tentatives (RATE_LIMITED)", body = crate::api::openapi::ErrorEnvelope),
+    ))]
 pub async fn login_api(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
-    Json(req): Json<LoginRequest>,
+    Body(req): Body<LoginRequest>,
 ) -> Result<Response> {
     let ip = client_ip(&state, &headers, Some(peer));
     let ua = headers
@@ -353,18 +499,29 @@ pub async fn login_api(
     );
     Ok((
         [(header::SET_COOKIE, cookie)],
-        Json(json!({ "user": Me::from(&user), "redirectTo": done.role.home() })),
+        Json(AuthOut {
+            user: Me::from(&user),
+            redirect_to: done.role.home(),
+        }),
     )
         .into_response())
 }
 
+/// Ends the current session.
+#[utoipa::path(post, path = "/api/auth/logout", tag = "auth",
+    responses(
+        (status = 204, description = "Session terminée (cookie effacé)",
+            headers(("Set-Cookie" = String, description = "Cookie de session effacé"))),
+    ))]
 pub async fn logout_api(State(state): State<AppState>, user: CurrentUser) -> Result<Response> {
     sessions::delete(&state.pool, &user.session_hash).await?;
     Ok(session::ended(state.secure_cookies()))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct ForgotRequest {
+    /// Any text: the answer is the same whether an account has it or not.
+    #[schema(example = "claire@example.fr")]
     pub email: String,
 }
 
@@ -407,17 +564,44 @@ pub async fn forgot_password(state: &AppState, email: &str) -> Result<()> {
     Ok(())
 }
 
+/// Sends a reset link when the address has an account; the answer never tells.
+#[utoipa::path(post, path = "/api/auth/forgot-password", tag = "auth",
+    request_body = ForgotRequest,
+    responses(
+        (status = 202, description = "Demande prise en compte (e-mail envoyé si le compte existe)", body = ForgotAccepted),
+        (status = 429, description = "Trop de demandes pour cette adresse (RATE_LIMITED)", body = crate::api::openapi::ErrorEnvelope),
+    ))]
 pub async fn forgot_password_api(
     State(state): State<AppState>,
-    Json(req): Json<ForgotRequest>,
+    Body(req): Body<ForgotRequest>,
 ) -> Result<Response> {
     forgot_password(&state, &req.email).await?;
-    Ok(StatusCode::ACCEPTED.into_response())
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(ForgotAccepted {
+            message: "Si un compte existe pour cette adresse, un e-mail de réinitialisation vient d'être envoyé",
+        }),
+    )
+        .into_response())
 }
 
-#[derive(Debug, Deserialize)]
+/// The same answer whether the address has an account or not.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ForgotAccepted {
+    pub message: &'static str,
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct ResetRequest {
+    /// The token of the emailed link.
     pub token: String,
+    /// 8 to 128 characters, at least one digit.
+    #[schema(
+        min_length = 8,
+        max_length = 128,
+        pattern = "[0-9]",
+        example = "nouveau1motdepasse"
+    )]
     pub password: String,
 }
 
@@ -448,16 +632,25 @@ pub async fn reset_password(state: &AppState, req: ResetRequest) -> Result<()> {
     Ok(())
 }
 
+/// Sets a new password with the emailed token; every session of the account ends.
+#[utoipa::path(post, path = "/api/auth/reset-password", tag = "auth",
+    request_body = ResetRequest,
+    responses(
+        (status = 204, description = "Mot de passe changé, sessions fermées (cookie effacé)",
+            headers(("Set-Cookie" = String, description = "Cookie de session effacé"))),
+        (status = 400, description = "Mot de passe invalide (VALIDATION_FAILED) ou lien expiré (TOKEN_INVALID_OR_EXPIRED)", body = crate::api::openapi::ErrorEnvelope),
+    ))]
 pub async fn reset_password_api(
     State(state): State<AppState>,
-    Json(req): Json<ResetRequest>,
+    Body(req): Body<ResetRequest>,
 ) -> Result<Response> {
     reset_password(&state, req).await?;
     Ok(session::ended(state.secure_cookies()))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct VerifyRequest {
+    /// The token of the emailed confirmation link.
     pub token: String,
 }
 
@@ -475,9 +668,16 @@ pub async fn verify_email(state: &AppState, token: &str) -> Result<()> {
     })
 }
 
+/// Confirms the account's email address with the emailed token.
+#[utoipa::path(post, path = "/api/auth/verify-email", tag = "auth",
+    request_body = VerifyRequest,
+    responses(
+        (status = 204, description = "Adresse confirmée"),
+        (status = 400, description = "Lien invalide ou expiré (TOKEN_INVALID_OR_EXPIRED)", body = crate::api::openapi::ErrorEnvelope),
+    ))]
 pub async fn verify_email_api(
     State(state): State<AppState>,
-    Json(req): Json<VerifyRequest>,
+    Body(req): Body<VerifyRequest>,
 ) -> Result<Response> {
     verify_email(&state, &req.token).await?;
     Ok(StatusCode::NO_CONTENT.into_response())

@@ -16,10 +16,110 @@ use spymeo_core::db::rate_limit::{self, Limit};
 use spymeo_core::domain::{LocationKind, paris_date};
 use uuid::Uuid;
 
+use crate::api::input::Body;
 use crate::auth::{CurrentUser, MaybeUser};
 use crate::error::{Error, Result};
 use crate::state::AppState;
 use crate::validate::Fields;
+
+/// This module's part of the OpenAPI document (joined in `api::openapi`).
+#[derive(utoipa::OpenApi)]
+#[openapi(
+    paths(availabilities, book_api, cancel_api),
+    components(schemas(
+        BookingLocationKind,
+        PublicSlots,
+        PublicSlot,
+        BookRequest,
+        Booked,
+        PublicAppointment,
+        PublicAppointmentPractitioner,
+        CancelRequest,
+        Cancelled
+    ))
+)]
+pub struct ApiDoc;
+
+/// Where a consultation takes place.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[allow(dead_code)] // describes `LocationKind`
+pub enum BookingLocationKind {
+    Cabinet,
+    Visio,
+    Domicile,
+}
+
+/// The free slots of a practitioner for one motif.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[allow(dead_code)] // describes what `availabilities` writes
+pub struct PublicSlots {
+    /// The practitioner's time zone (IANA), for showing local times.
+    #[schema(example = "Europe/Paris")]
+    pub timezone: String,
+    pub slots: Vec<PublicSlot>,
+}
+
+/// A bookable slot (`domain::slots::Slot`).
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[allow(dead_code)] // describes `spymeo_core::domain::slots::Slot`
+pub struct PublicSlot {
+    pub start: chrono::DateTime<Utc>,
+    pub end: chrono::DateTime<Utc>,
+    pub appointment_type_id: Uuid,
+}
+
+/// An appointment as its client sees it (what `appt_json` writes).
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[allow(dead_code)] // describes what `appt_json` writes
+pub struct PublicAppointment {
+    pub id: Uuid,
+    pub title: String,
+    pub start: chrono::DateTime<Utc>,
+    pub end: chrono::DateTime<Utc>,
+    /// SCHEDULED, CONFIRMED, CANCELLED, COMPLETED or NO_SHOW.
+    #[schema(example = "SCHEDULED")]
+    pub status: String,
+    pub location_kind: BookingLocationKind,
+    /// The place: the appointment's own text, else the practitioner's address.
+    pub location_text: Option<String>,
+    /// Always null for now.
+    pub visio_url: Option<String>,
+    pub price_cents: Option<i32>,
+    pub practitioner: PublicAppointmentPractitioner,
+    /// Still cancellable online (status and cancellation window).
+    pub can_cancel: bool,
+    pub can_cancel_until: chrono::DateTime<Utc>,
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[allow(dead_code)] // describes what `appt_json` writes under `practitioner`
+pub struct PublicAppointmentPractitioner {
+    pub slug: String,
+    pub public_name: String,
+}
+
+/// The booked appointment and the link to manage it.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[allow(dead_code)] // describes what `book_api` writes
+pub struct Booked {
+    pub appointment: PublicAppointment,
+    /// `/rendez-vous/{id}`, with `?token=…` (the cancel token) for a visitor.
+    pub manage_url: String,
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[allow(dead_code)] // describes what `cancel_api` writes
+pub struct Cancelled {
+    pub id: Uuid,
+    /// Always CANCELLED.
+    #[schema(example = "CANCELLED")]
+    pub status: String,
+}
 
 /// DOMAIN.md §6.1: booking 10/h per IP.
 pub const BOOKING: Limit = Limit {
@@ -27,11 +127,15 @@ pub const BOOKING: Limit = Limit {
     window: Duration::hours(1),
 };
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
 pub struct SlotsQuery {
+    /// The motif (one of the practitioner's online-bookable appointment types).
     pub appointment_type_id: Uuid,
+    /// First local date (default: today, Paris time).
     pub from: Option<NaiveDate>,
+    /// Last local date (default: `from` + 6 days); not before `from`, 31 days at most.
     pub to: Option<NaiveDate>,
 }
 
@@ -50,6 +154,13 @@ pub fn slot_range(
     Ok((from, to))
 }
 
+/// A practitioner's free slots for one motif, between two local dates.
+#[utoipa::path(get, path = "/api/public/practitioners/{slug}/availabilities", tag = "booking",
+    params(("slug" = String, Path, description = "Adresse de la page du praticien"), SlotsQuery),
+    responses(
+        (status = 200, description = "Les créneaux libres", body = PublicSlots),
+        (status = 400, description = "Période invalide (plus de 31 jours, fin avant début) ou motif inconnu (VALIDATION_FAILED)", body = crate::api::openapi::ErrorEnvelope),
+    ))]
 pub async fn availabilities(
     State(state): State<AppState>,
     Path(slug): Path<String>,
@@ -75,18 +186,32 @@ pub async fn availabilities(
     Ok(Json(json!({ "timezone": timezone, "slots": slots })))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct BookRequest {
     pub appointment_type_id: Uuid,
+    /// The start of one of the offered slots.
     pub start: chrono::DateTime<Utc>,
+    /// Among the motif's and the practitioner's allowed places (default: the motif's).
+    #[schema(value_type = Option<BookingLocationKind>)]
     pub location_kind: Option<LocationKind>,
+    #[schema(min_length = 1, max_length = 80, pattern = r"\S", example = "Claire")]
     pub first_name: String,
+    #[schema(min_length = 1, max_length = 80, pattern = r"\S", example = "Martin")]
     pub last_name: String,
+    #[schema(format = Email, max_length = 254, example = "claire@example.fr")]
     pub email: String,
+    /// 6 to 20 characters among digits, spaces and `.()-`, optionally after a leading `+`.
+    #[schema(
+        pattern = r"^\s*(\+[0-9 .()-]{5,18}[0-9.()-]|[0-9.()-][0-9 .()-]{4,18}[0-9.()-])?\s*$",
+        example = "06 12 34 56 78"
+    )]
     pub phone: Option<String>,
+    #[schema(max_length = 2000)]
     pub message: Option<String>,
+    /// Must be `true`: the general terms are accepted.
     #[serde(default)]
+    #[schema(schema_with = super::auth::must_be_true, required = true)]
     pub accept_cgu: bool,
 }
 
@@ -220,13 +345,25 @@ pub fn appt_json(m: &Managed) -> Value {
     })
 }
 
+/// Books a slot, as a visitor (client found or created by email; the answer carries the
+/// cancel link) or as a logged-in member.
+#[utoipa::path(post, path = "/api/public/practitioners/{slug}/book", tag = "booking",
+    params(("slug" = String, Path, description = "Adresse de la page du praticien")),
+    request_body = BookRequest,
+    responses(
+        (status = 201, description = "Rendez-vous réservé", body = Booked),
+        (status = 400, description = "Champ invalide (VALIDATION_FAILED) ou créneau non proposé (SLOT_NOT_OFFERED)", body = crate::api::openapi::ErrorEnvelope),
+        (status = 403, description = "Origine étrangère (CSRF) ou praticien n'acceptant pas de nouveaux clients (NOT_ACCEPTING_NEW_CLIENTS)", body = crate::api::openapi::ErrorEnvelope),
+        (status = 409, description = "Créneau pris entre-temps (SLOT_TAKEN)", body = crate::api::openapi::ErrorEnvelope),
+        (status = 429, description = "Plus de 10 réservations par heure depuis cette adresse (RATE_LIMITED)", body = crate::api::openapi::ErrorEnvelope),
+    ))]
 pub async fn book_api(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     MaybeUser(user): MaybeUser,
     Path(slug): Path<String>,
-    Json(req): Json<BookRequest>,
+    Body(req): Body<BookRequest>,
 ) -> Result<(StatusCode, Json<Value>)> {
     let ip = super::auth::client_ip(&state, &headers, Some(peer));
     let out = book(&state, &slug, &req, user.as_ref(), ip).await?;
@@ -242,16 +379,26 @@ pub async fn book_api(
     ))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct CancelRequest {
+    /// The cancel token of the emailed manage link.
     pub token: String,
     pub reason: Option<String>,
 }
 
+/// Cancels an online booking with the emailed token, within the cancellation window.
+#[utoipa::path(post, path = "/api/public/appointments/{id}/cancel", tag = "booking",
+    params(("id" = Uuid, Path, description = "Rendez-vous")),
+    request_body = CancelRequest,
+    responses(
+        (status = 200, description = "Rendez-vous annulé", body = Cancelled),
+        (status = 404, description = "Rendez-vous inconnu ou jeton incorrect (NOT_FOUND)", body = crate::api::openapi::ErrorEnvelope),
+        (status = 409, description = "Déjà annulé (ALREADY_CANCELLED), plus annulable (NOT_CANCELLABLE) ou trop tard (CANCELLATION_WINDOW_PASSED)", body = crate::api::openapi::ErrorEnvelope),
+    ))]
 pub async fn cancel_api(
     State(state): State<AppState>,
     Path(id): Path<Uuid>,
-    Json(req): Json<CancelRequest>,
+    Body(req): Body<CancelRequest>,
 ) -> Result<Json<Value>> {
     let reason = req
         .reason

@@ -22,20 +22,278 @@ use spymeo_core::domain::{AntecedentCategory, DocumentCategory};
 use uuid::Uuid;
 
 use super::agenda::practitioner_id;
+use crate::api::input;
 use crate::auth::CurrentUser;
 use crate::error::{Error, Result};
 use crate::state::AppState;
 use crate::validate::Fields;
 
+/// This module's part of the OpenAPI document (joined in `api::openapi`).
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(
+    list,
+    create,
+    get,
+    patch,
+    delete,
+    list_antecedents,
+    create_antecedent,
+    patch_antecedent,
+    delete_antecedent,
+    list_consultations,
+    create_consultation,
+    get_consultation,
+    patch_consultation,
+    delete_consultation,
+    list_docs,
+    create_doc,
+    get_doc,
+    patch_doc,
+    delete_doc,
+    download_doc,
+))]
+pub struct ApiDoc;
+
+/// What the handlers of this module write (`json!` builders) and the bodies whose rules differ
+/// between creation and update, for the OpenAPI document.
+pub mod doc {
+    #![allow(dead_code)] // descriptions of what the `json!` builders write
+    use chrono::{DateTime, NaiveDate, Utc};
+    use serde::Serialize;
+    use utoipa::ToSchema;
+    use uuid::Uuid;
+
+    /// Tri de la liste des clients.
+    #[derive(Serialize, ToSchema)]
+    pub enum ClientRecordSort {
+        /// Par nom (défaut).
+        #[serde(rename = "lastName")]
+        LastName,
+        /// Dernière consultation d'abord.
+        #[serde(rename = "-lastVisitAt")]
+        LastVisitDesc,
+    }
+
+    /// Catégorie d'antécédent.
+    #[derive(Serialize, ToSchema)]
+    #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+    pub enum AntecedentCategory {
+        Medical,
+        Surgical,
+        Family,
+        Allergy,
+        Treatment,
+        Lifestyle,
+        Other,
+    }
+
+    /// What `client_json` writes.
+    #[derive(Serialize, ToSchema)]
+    #[serde(rename_all = "camelCase")]
+    pub struct ClientRecordOut {
+        pub id: Uuid,
+        pub first_name: String,
+        pub last_name: String,
+        pub company_name: Option<String>,
+        pub email: Option<String>,
+        pub phone: Option<String>,
+        pub birth_date: Option<NaiveDate>,
+        pub address_line: Option<String>,
+        pub city: Option<String>,
+        pub postal_code: Option<String>,
+        pub notes: Option<String>,
+        pub archived: bool,
+        /// La fiche est liée à un compte SPYMEO (partage de documents possible).
+        pub linked_user: bool,
+        pub total_visits: i64,
+        pub last_visit_at: Option<DateTime<Utc>>,
+        pub next_appointment_at: Option<DateTime<Utc>>,
+        /// Total des factures payées, TTC.
+        pub total_spent_cents: i64,
+    }
+
+    /// What `get` writes: the client with its statistics.
+    #[derive(Serialize, ToSchema)]
+    #[serde(rename_all = "camelCase")]
+    pub struct ClientRecordDetailOut {
+        #[serde(flatten)]
+        pub client: ClientRecordOut,
+        pub stats: ClientRecordStats,
+    }
+
+    #[derive(Serialize, ToSchema)]
+    #[serde(rename_all = "camelCase")]
+    pub struct ClientRecordStats {
+        pub total_visits: i64,
+        pub last_visit_at: Option<DateTime<Utc>>,
+        pub total_spent_cents: i64,
+    }
+
+    /// What `list` writes.
+    #[derive(Serialize, ToSchema)]
+    pub struct ClientRecordPage {
+        pub items: Vec<ClientRecordOut>,
+        pub page: i64,
+        pub limit: i64,
+        pub total: i64,
+    }
+
+    /// `POST /api/clients`: prénom et nom requis ; le reste comme `ClientBody`.
+    #[derive(Serialize, ToSchema)]
+    #[serde(rename_all = "camelCase")]
+    pub struct ClientCreateBody {
+        #[schema(min_length = 1, max_length = 80, pattern = "\\S")]
+        pub first_name: String,
+        #[schema(min_length = 1, max_length = 80, pattern = "\\S")]
+        pub last_name: String,
+        pub company_name: Option<String>,
+        /// Unique parmi les clients du praticien (409 CLIENT_EMAIL_EXISTS).
+        #[schema(format = Email, max_length = 254)]
+        pub email: Option<String>,
+        #[schema(pattern = "^\\+?[0-9 .()-]{6,20}$")]
+        pub phone: Option<String>,
+        /// Après le 1er janvier 1900, pas dans le futur.
+        pub birth_date: Option<NaiveDate>,
+        pub address_line: Option<String>,
+        pub city: Option<String>,
+        #[schema(pattern = "^[0-9]{5}$")]
+        pub postal_code: Option<String>,
+        #[schema(max_length = 10000)]
+        pub notes: Option<String>,
+        /// Ignoré à la création.
+        pub archived: Option<bool>,
+    }
+
+    /// What `antecedent_json` writes.
+    #[derive(Serialize, ToSchema)]
+    #[serde(rename_all = "camelCase")]
+    pub struct AntecedentOut {
+        pub id: Uuid,
+        pub client_id: Uuid,
+        pub category: AntecedentCategory,
+        pub label: String,
+        pub details: Option<String>,
+        pub since_year: Option<i16>,
+    }
+
+    /// `POST /api/clients/{id}/antecedents`: le libellé est requis.
+    #[derive(Serialize, ToSchema)]
+    #[serde(rename_all = "camelCase")]
+    pub struct AntecedentCreateBody {
+        /// Défaut : OTHER.
+        pub category: Option<AntecedentCategory>,
+        #[schema(min_length = 1, max_length = 200, pattern = "\\S")]
+        pub label: String,
+        pub details: Option<String>,
+        #[schema(minimum = 1900, maximum = 2100)]
+        pub since_year: Option<i16>,
+    }
+
+    /// What `consultation_json` writes.
+    #[derive(Serialize, ToSchema)]
+    #[serde(rename_all = "camelCase")]
+    pub struct ConsultationOut {
+        pub id: Uuid,
+        pub client_id: Uuid,
+        pub client_name: String,
+        pub appointment_id: Option<Uuid>,
+        pub occurred_at: DateTime<Utc>,
+        pub motif: String,
+        pub notes: Option<String>,
+        pub recommendations: Option<String>,
+        pub duration_min: Option<i16>,
+        pub price_cents: Option<i32>,
+        /// La dernière facture faite depuis cette consultation.
+        pub invoice_id: Option<Uuid>,
+    }
+
+    /// What `list_consultations` writes.
+    #[derive(Serialize, ToSchema)]
+    pub struct ConsultationPage {
+        pub items: Vec<ConsultationOut>,
+        pub page: i64,
+        pub limit: i64,
+        pub total: i64,
+    }
+
+    /// `POST /api/clients/{id}/consultations`: le motif est requis.
+    #[derive(Serialize, ToSchema)]
+    #[serde(rename_all = "camelCase")]
+    pub struct ConsultationCreateBody {
+        /// Défaut : maintenant.
+        pub occurred_at: Option<DateTime<Utc>>,
+        #[schema(min_length = 1, max_length = 200, pattern = "\\S")]
+        pub motif: String,
+        #[schema(max_length = 50000)]
+        pub notes: Option<String>,
+        pub recommendations: Option<String>,
+        #[schema(minimum = 1, maximum = 480)]
+        pub duration_min: Option<i16>,
+        #[schema(minimum = 0)]
+        pub price_cents: Option<i32>,
+        /// Un rendez-vous du praticien sans consultation (409 APPOINTMENT_ALREADY_HAS_CONSULTATION).
+        pub appointment_id: Option<Uuid>,
+    }
+
+    /// What `document_json` writes.
+    #[derive(Serialize, ToSchema)]
+    #[serde(rename_all = "camelCase")]
+    pub struct ClientDocOut {
+        pub id: Uuid,
+        pub title: String,
+        #[schema(example = "application/pdf")]
+        pub mime_type: String,
+        /// Octets.
+        pub size: Option<i64>,
+        /// Partagé avec le compte SPYMEO lié à la fiche.
+        pub shared_with_client: bool,
+        pub uploaded_at: DateTime<Utc>,
+        /// `/api/docs/{id}/download`.
+        pub download_url: String,
+    }
+
+    /// What `get_doc` writes.
+    #[derive(Serialize, ToSchema)]
+    #[serde(rename_all = "camelCase")]
+    pub struct ClientDocDetailOut {
+        #[serde(flatten)]
+        pub document: ClientDocOut,
+        pub client_id: Uuid,
+    }
+
+    /// The multipart form of `create_doc`.
+    #[derive(ToSchema)]
+    #[schema(rename_all = "camelCase")]
+    pub struct ClientDocUpload {
+        /// PDF, JPEG ou PNG (reconnu à son contenu), 10 Mio au plus.
+        #[schema(value_type = String, format = Binary)]
+        pub file: Vec<u8>,
+        /// Défaut : le nom du fichier ; 200 caractères au plus.
+        #[schema(max_length = 200)]
+        pub title: Option<String>,
+        /// `true`, `1` ou `on` : partagé avec le compte lié au client.
+        #[schema(example = "true")]
+        pub share_with_client: Option<String>,
+    }
+}
+
 /// Client documents: 10 MiB, PDF/JPEG/PNG recognised from their bytes.
 pub const CLIENT_DOC_MAX_BYTES: usize = 10 * 1024 * 1024;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PageQuery {
+    /// Recherche dans le nom, l'e-mail, le téléphone.
     pub q: Option<String>,
+    /// true : les fiches archivées seulement (défaut false).
     pub archived: Option<bool>,
+    #[param(value_type = Option<doc::ClientRecordSort>)]
     pub sort: Option<String>,
+    /// Défaut 1.
+    #[param(minimum = 1)]
     pub page: Option<i64>,
+    /// Défaut 20.
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i64>,
 }
 
@@ -83,6 +341,10 @@ pub fn client_query(q: &PageQuery) -> Result<ClientQuery> {
     })
 }
 
+/// Les fiches clients du praticien, paginées.
+#[utoipa::path(get, path = "/api/clients", tag = "clients",
+    params(PageQuery),
+    responses((status = 200, description = "Une page de clients", body = doc::ClientRecordPage)))]
 pub async fn list(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -108,27 +370,40 @@ where
 }
 
 /// Absent: unchanged; `null` or "": cleared.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ClientBody {
+    #[schema(min_length = 1, max_length = 80, pattern = "\\S")]
     pub first_name: Option<String>,
+    #[schema(min_length = 1, max_length = 80, pattern = "\\S")]
     pub last_name: Option<String>,
     #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>, nullable)]
     pub company_name: Option<Option<String>>,
+    /// Unique parmi les clients du praticien (409 CLIENT_EMAIL_EXISTS).
     #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>, nullable, format = Email, max_length = 254)]
     pub email: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>, nullable, pattern = "^\\+?[0-9 .()-]{6,20}$")]
     pub phone: Option<Option<String>>,
+    /// Après le 1er janvier 1900, pas dans le futur.
     #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<NaiveDate>, nullable)]
     pub birth_date: Option<Option<NaiveDate>>,
     #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>, nullable)]
     pub address_line: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>, nullable)]
     pub city: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>, nullable, pattern = "^[0-9]{5}$")]
     pub postal_code: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>, nullable, max_length = 10000)]
     pub notes: Option<Option<String>>,
+    /// Archive (true) ou désarchive (false) la fiche.
     pub archived: Option<bool>,
 }
 
@@ -219,10 +494,17 @@ pub async fn create_client(state: &AppState, pid: Uuid, body: &ClientBody) -> Re
     .await?)
 }
 
+/// Crée une fiche client.
+#[utoipa::path(post, path = "/api/clients", tag = "clients",
+    request_body = doc::ClientCreateBody,
+    responses(
+        (status = 201, description = "Fiche créée", body = doc::ClientRecordOut),
+        (status = 409, description = "Un client a déjà cette adresse (CLIENT_EMAIL_EXISTS)", body = crate::api::openapi::ErrorEnvelope),
+    ))]
 pub async fn create(
     State(state): State<AppState>,
     user: CurrentUser,
-    Json(body): Json<ClientBody>,
+    input::Body(body): input::Body<ClientBody>,
 ) -> Result<(StatusCode, Json<Value>)> {
     let pid = practitioner_id(&state, &user).await?;
     let id = create_client(&state, pid, &body).await?;
@@ -231,6 +513,10 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(client_json(&c))))
 }
 
+/// Une fiche client avec ses statistiques.
+#[utoipa::path(get, path = "/api/clients/{id}", tag = "clients",
+    params(("id" = Uuid, Path, description = "Client")),
+    responses((status = 200, description = "La fiche", body = doc::ClientRecordDetailOut)))]
 pub async fn get(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -258,11 +544,19 @@ pub async fn update_client(state: &AppState, pid: Uuid, id: Uuid, body: &ClientB
     Ok(())
 }
 
+/// Modifie une fiche (champs absents inchangés, `null` ou "" effacent) ; archive/désarchive.
+#[utoipa::path(patch, path = "/api/clients/{id}", tag = "clients",
+    params(("id" = Uuid, Path, description = "Client")),
+    request_body = ClientBody,
+    responses(
+        (status = 200, description = "La fiche modifiée", body = doc::ClientRecordOut),
+        (status = 409, description = "Un client a déjà cette adresse (CLIENT_EMAIL_EXISTS)", body = crate::api::openapi::ErrorEnvelope),
+    ))]
 pub async fn patch(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(id): Path<Uuid>,
-    Json(body): Json<ClientBody>,
+    input::Body(body): input::Body<ClientBody>,
 ) -> Result<Json<Value>> {
     let pid = practitioner_id(&state, &user).await?;
     update_client(&state, pid, id, &body).await?;
@@ -272,6 +566,13 @@ pub async fn patch(
     )))
 }
 
+/// Supprime une fiche, ses antécédents, consultations et documents.
+#[utoipa::path(delete, path = "/api/clients/{id}", tag = "clients",
+    params(("id" = Uuid, Path, description = "Client")),
+    responses(
+        (status = 204, description = "Fiche supprimée"),
+        (status = 409, description = "Le client a des factures : l'archiver (CLIENT_HAS_INVOICES)", body = crate::api::openapi::ErrorEnvelope),
+    ))]
 pub async fn delete(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -299,6 +600,10 @@ pub fn antecedent_json(a: &Antecedent) -> Value {
            "details": a.details, "sinceYear": a.since_year})
 }
 
+/// Les antécédents d'un client.
+#[utoipa::path(get, path = "/api/clients/{id}/antecedents", tag = "clients",
+    params(("id" = Uuid, Path, description = "Client")),
+    responses((status = 200, description = "Antécédents", body = Vec<doc::AntecedentOut>)))]
 pub async fn list_antecedents(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -313,20 +618,29 @@ pub async fn list_antecedents(
     )))
 }
 
-#[derive(Debug, Deserialize)]
+/// Champs absents : inchangés.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct AntecedentBody {
+    #[schema(value_type = Option<doc::AntecedentCategory>)]
     pub category: Option<AntecedentCategory>,
+    #[schema(min_length = 1, max_length = 200, pattern = "\\S")]
     pub label: Option<String>,
     pub details: Option<String>,
+    #[schema(minimum = 1900, maximum = 2100)]
     pub since_year: Option<i16>,
 }
 
+/// Ajoute un antécédent.
+#[utoipa::path(post, path = "/api/clients/{id}/antecedents", tag = "clients",
+    params(("id" = Uuid, Path, description = "Client")),
+    request_body = doc::AntecedentCreateBody,
+    responses((status = 201, description = "Antécédent créé", body = doc::AntecedentOut)))]
 pub async fn create_antecedent(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(id): Path<Uuid>,
-    Json(b): Json<AntecedentBody>,
+    input::Body(b): input::Body<AntecedentBody>,
 ) -> Result<(StatusCode, Json<Value>)> {
     let pid = practitioner_id(&state, &user).await?;
     let mut conn = state.pool.acquire().await?;
@@ -347,11 +661,16 @@ pub async fn create_antecedent(
     Ok((StatusCode::CREATED, Json(antecedent_json(&a))))
 }
 
+/// Modifie un antécédent.
+#[utoipa::path(patch, path = "/api/antecedents/{id}", tag = "clients",
+    params(("id" = Uuid, Path, description = "Antécédent")),
+    request_body = AntecedentBody,
+    responses((status = 200, description = "Antécédent modifié", body = doc::AntecedentOut)))]
 pub async fn patch_antecedent(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(aid): Path<Uuid>,
-    Json(b): Json<AntecedentBody>,
+    input::Body(b): input::Body<AntecedentBody>,
 ) -> Result<Json<Value>> {
     let pid = practitioner_id(&state, &user).await?;
     let mut conn = state.pool.acquire().await?;
@@ -373,6 +692,10 @@ pub async fn patch_antecedent(
     )))
 }
 
+/// Supprime un antécédent.
+#[utoipa::path(delete, path = "/api/antecedents/{id}", tag = "clients",
+    params(("id" = Uuid, Path, description = "Antécédent")),
+    responses((status = 204, description = "Antécédent supprimé")))]
 pub async fn delete_antecedent(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -390,12 +713,21 @@ pub fn consultation_json(c: &Consultation) -> Value {
            "durationMin": c.duration_min, "priceCents": c.price_cents, "invoiceId": c.invoice_id})
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct Paging {
+    /// Défaut 1.
+    #[param(minimum = 1)]
     pub page: Option<i64>,
+    /// Défaut 20.
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i64>,
 }
 
+/// Les consultations d'un client, les plus récentes d'abord.
+#[utoipa::path(get, path = "/api/clients/{id}/consultations", tag = "clients",
+    params(("id" = Uuid, Path, description = "Client"), Paging),
+    responses((status = 200, description = "Une page de consultations", body = doc::ConsultationPage)))]
 pub async fn list_consultations(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -413,23 +745,37 @@ pub async fn list_consultations(
     ))
 }
 
-#[derive(Debug, Default, Deserialize)]
+/// Champs absents : inchangés ; `notes`/`recommendations` "" effacent.
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ConsultationBody {
     pub occurred_at: Option<DateTime<Utc>>,
+    #[schema(min_length = 1, max_length = 200, pattern = "\\S")]
     pub motif: Option<String>,
+    #[schema(max_length = 50000)]
     pub notes: Option<String>,
     pub recommendations: Option<String>,
+    #[schema(minimum = 1, maximum = 480)]
     pub duration_min: Option<i16>,
+    #[schema(minimum = 0)]
     pub price_cents: Option<i32>,
+    /// Ignoré en modification.
     pub appointment_id: Option<Uuid>,
 }
 
+/// Ajoute une consultation à la fiche.
+#[utoipa::path(post, path = "/api/clients/{id}/consultations", tag = "clients",
+    params(("id" = Uuid, Path, description = "Client")),
+    request_body = doc::ConsultationCreateBody,
+    responses(
+        (status = 201, description = "Consultation créée", body = doc::ConsultationOut),
+        (status = 409, description = "Ce rendez-vous a déjà une consultation (APPOINTMENT_ALREADY_HAS_CONSULTATION)", body = crate::api::openapi::ErrorEnvelope),
+    ))]
 pub async fn create_consultation(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(id): Path<Uuid>,
-    Json(b): Json<ConsultationBody>,
+    input::Body(b): input::Body<ConsultationBody>,
 ) -> Result<(StatusCode, Json<Value>)> {
     let pid = practitioner_id(&state, &user).await?;
     let mut conn = state.pool.acquire().await?;
@@ -454,6 +800,10 @@ pub async fn create_consultation(
     Ok((StatusCode::CREATED, Json(consultation_json(&c))))
 }
 
+/// Une consultation.
+#[utoipa::path(get, path = "/api/consultations/{id}", tag = "clients",
+    params(("id" = Uuid, Path, description = "Consultation")),
+    responses((status = 200, description = "La consultation", body = doc::ConsultationOut)))]
 pub async fn get_consultation(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -498,11 +848,16 @@ pub async fn update_consultation(
     Ok(())
 }
 
+/// Modifie une consultation.
+#[utoipa::path(patch, path = "/api/consultations/{id}", tag = "clients",
+    params(("id" = Uuid, Path, description = "Consultation")),
+    request_body = ConsultationBody,
+    responses((status = 200, description = "Consultation modifiée", body = doc::ConsultationOut)))]
 pub async fn patch_consultation(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(cid): Path<Uuid>,
-    Json(b): Json<ConsultationBody>,
+    input::Body(b): input::Body<ConsultationBody>,
 ) -> Result<Json<Value>> {
     let pid = practitioner_id(&state, &user).await?;
     update_consultation(&state, pid, cid, &b).await?;
@@ -512,6 +867,13 @@ pub async fn patch_consultation(
     )))
 }
 
+/// Supprime une consultation non facturée.
+#[utoipa::path(delete, path = "/api/consultations/{id}", tag = "clients",
+    params(("id" = Uuid, Path, description = "Consultation")),
+    responses(
+        (status = 204, description = "Consultation supprimée"),
+        (status = 409, description = "Consultation facturée (CONSULTATION_INVOICED)", body = crate::api::openapi::ErrorEnvelope),
+    ))]
 pub async fn delete_consultation(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -529,6 +891,10 @@ pub fn document_json(d: &ClientDocument) -> Value {
            "downloadUrl": format!("/api/docs/{}/download", d.id)})
 }
 
+/// Les documents de la fiche, les plus récents d'abord.
+#[utoipa::path(get, path = "/api/clients/{id}/docs", tag = "clients",
+    params(("id" = Uuid, Path, description = "Client")),
+    responses((status = 200, description = "Documents", body = Vec<doc::ClientDocOut>)))]
 pub async fn list_docs(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -641,6 +1007,11 @@ pub async fn upload_client_doc(
     Ok(created?)
 }
 
+/// Dépose un document sur la fiche (formulaire multipart).
+#[utoipa::path(post, path = "/api/clients/{id}/docs", tag = "clients",
+    params(("id" = Uuid, Path, description = "Client")),
+    request_body(content = inline(doc::ClientDocUpload), content_type = "multipart/form-data"),
+    responses((status = 201, description = "Document déposé", body = doc::ClientDocOut)))]
 pub async fn create_doc(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -655,6 +1026,10 @@ pub async fn create_doc(
     Ok((StatusCode::CREATED, Json(document_json(&d))))
 }
 
+/// Un document de fiche client.
+#[utoipa::path(get, path = "/api/docs/{id}", tag = "clients",
+    params(("id" = Uuid, Path, description = "Document")),
+    responses((status = 200, description = "Le document", body = doc::ClientDocDetailOut)))]
 pub async fn get_doc(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -669,6 +1044,11 @@ pub async fn get_doc(
 }
 
 /// The file itself, streamed from the blob store (never a public URL: health data).
+#[utoipa::path(get, path = "/api/docs/{id}/download", tag = "clients",
+    params(("id" = Uuid, Path, description = "Document")),
+    responses((status = 200, description = "Le fichier", content(
+        (String = "application/pdf"), (String = "image/jpeg"), (String = "image/png"),
+    ))))]
 pub async fn download_doc(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -689,18 +1069,26 @@ pub async fn download_doc(
         .into_response())
 }
 
-#[derive(Debug, Deserialize)]
+/// Champs absents : inchangés ; un titre vide garde l'ancien.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct DocPatch {
+    #[schema(max_length = 200)]
     pub title: Option<String>,
+    /// Partage avec le compte lié au client (sans compte lié : non partagé).
     pub share_with_client: Option<bool>,
 }
 
+/// Renomme un document ou change son partage.
+#[utoipa::path(patch, path = "/api/docs/{id}", tag = "clients",
+    params(("id" = Uuid, Path, description = "Document")),
+    request_body = DocPatch,
+    responses((status = 200, description = "Document modifié", body = doc::ClientDocOut)))]
 pub async fn patch_doc(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(id): Path<Uuid>,
-    Json(p): Json<DocPatch>,
+    input::Body(p): input::Body<DocPatch>,
 ) -> Result<Json<Value>> {
     let pid = practitioner_id(&state, &user).await?;
     let mut conn = state.pool.acquire().await?;
@@ -710,6 +1098,9 @@ pub async fn patch_doc(
         .map(|t| t.trim().to_owned())
         .filter(|t| !t.is_empty())
         .unwrap_or(d.title);
+    if title.chars().count() > 200 {
+        return Err(bad("Titre : 200 caractères au maximum"));
+    }
     let shared = match p.share_with_client {
         Some(true) => cf::linked_user(&mut conn, pid, client).await?,
         Some(false) => None,
@@ -721,6 +1112,10 @@ pub async fn patch_doc(
     Ok(Json(document_json(&d)))
 }
 
+/// Supprime un document et son fichier.
+#[utoipa::path(delete, path = "/api/docs/{id}", tag = "clients",
+    params(("id" = Uuid, Path, description = "Document")),
+    responses((status = 204, description = "Document supprimé")))]
 pub async fn delete_doc(
     State(state): State<AppState>,
     user: CurrentUser,

@@ -8,14 +8,19 @@ use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
+use utoipa::{OpenApi, ToSchema};
 
 use crate::state::AppState;
+
+#[derive(OpenApi)]
+#[openapi(paths(health, live), components(schemas(Health, Checks, Live)))]
+pub struct ApiDoc;
 
 /// The database must answer within this, or the task is reported unhealthy.
 pub const DB_TIMEOUT: Duration = Duration::from_secs(2);
 pub const STORAGE_TIMEOUT: Duration = Duration::from_secs(2);
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct Health {
     /// healthy, degraded (storage down: still 200) or unhealthy (database down: 503).
     pub status: &'static str,
@@ -27,7 +32,7 @@ pub struct Health {
     pub checks: Checks,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct Checks {
     pub database: &'static str,
     pub s3: &'static str,
@@ -35,6 +40,11 @@ pub struct Checks {
     pub storage: &'static str,
 }
 
+/// Readiness: the database must answer (503 otherwise); storage trouble only degrades.
+#[utoipa::path(get, path = "/api/health", tag = "health", responses(
+    (status = 200, description = "Prêt (healthy ou degraded)", body = Health),
+    (status = 503, description = "Base de données injoignable (unhealthy)", body = Health),
+))]
 pub async fn health(State(state): State<AppState>) -> Response {
     // Both probes run at once, so the answer comes within the larger timeout, not the sum.
     let (db_ok, storage_ok) = tokio::join!(
@@ -69,10 +79,20 @@ pub async fn health(State(state): State<AppState>) -> Response {
     (code, [(header::CACHE_CONTROL, "no-store")], Json(body)).into_response()
 }
 
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Live {
+    /// Always `alive`: the process answers.
+    pub status: &'static str,
+}
+
+/// Liveness: the process answers, whatever its dependencies do.
+#[utoipa::path(get, path = "/api/health/live", tag = "health", responses(
+    (status = 200, description = "Le processus répond", body = Live),
+))]
 pub async fn live() -> Response {
     (
         [(header::CACHE_CONTROL, "no-store")],
-        Json(serde_json::json!({ "status": "alive" })),
+        Json(Live { status: "alive" }),
     )
         .into_response()
 }

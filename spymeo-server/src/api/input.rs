@@ -13,20 +13,60 @@ fn invalid(message: String) -> Error {
     Error::new(StatusCode::BAD_REQUEST, "VALIDATION_FAILED", message)
 }
 
-/// `Json<T>` with French errors.
+/// `Json<T>` with French errors, and only a JSON object: serde alone would also read a
+/// struct from an array of its fields in order (`[null, null]`), which no client means.
+/// Integral floats (`20.0`) are integers, as JSON Schema and JavaScript clients see them;
+/// serde alone would refuse them for integer fields.
 pub struct Body<T>(pub T);
 
 impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Body<T> {
     type Rejection = Error;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        match axum::Json::<T>::from_request(req, state).await {
-            Ok(axum::Json(v)) => Ok(Body(v)),
-            Err(e) => Err(invalid(format!(
-                "Corps de requête invalide : {}",
-                e.body_text()
-            ))),
+        let value = match axum::Json::<serde_json::Value>::from_request(req, state).await {
+            Ok(axum::Json(v)) => v,
+            Err(e) if e.status() == StatusCode::UNSUPPORTED_MEDIA_TYPE => {
+                return Err(Error::new(
+                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                    "UNSUPPORTED_MEDIA_TYPE",
+                    "Corps attendu en JSON (Content-Type: application/json)",
+                ));
+            }
+            Err(e) => {
+                return Err(invalid(format!(
+                    "Corps de requête invalide : {}",
+                    e.body_text()
+                )));
+            }
+        };
+        if !value.is_object() {
+            return Err(invalid(
+                "Corps de requête invalide : objet JSON attendu".into(),
+            ));
         }
+        let mut value = value;
+        integral_floats_as_integers(&mut value);
+        serde_json::from_value(value)
+            .map(Body)
+            .map_err(|e| invalid(format!("Corps de requête invalide : {e}")))
+    }
+}
+
+fn integral_floats_as_integers(value: &mut serde_json::Value) {
+    use serde_json::Value;
+    match value {
+        Value::Number(n) if n.is_f64() => {
+            if let Some(f) = n.as_f64()
+                && f.fract() == 0.0
+                && f.abs() < 9.0e15
+            {
+                // Below 2^53 the conversion is exact.
+                *value = Value::from(f as i64);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(integral_floats_as_integers),
+        Value::Object(map) => map.values_mut().for_each(integral_floats_as_integers),
+        _ => {}
     }
 }
 

@@ -12,15 +12,167 @@ use serde_json::{Value, json};
 use spymeo_core::db::client_files as cf;
 use spymeo_core::db::invoice_views::{self as iv, DraftFields, Invoice, InvoiceFilter, Line};
 use spymeo_core::db::invoices::{self, DraftInput, LineInput};
+use spymeo_core::domain::money::div_round;
 use spymeo_core::domain::{InvoiceStatus, PaymentMethod, paris_date};
 use uuid::Uuid;
 
 use super::agenda::practitioner_id;
 use super::clients::paging;
+use crate::api::input::Body;
 use crate::auth::CurrentUser;
 use crate::error::Result;
 use crate::state::AppState;
 use crate::validate::Fields;
+
+/// This module's part of the OpenAPI document (joined in `api::openapi`).
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(
+    list,
+    list_for_client,
+    create_for_client,
+    get,
+    patch,
+    delete,
+    issue,
+    mark_paid,
+    credit_note,
+    pdf,
+))]
+pub struct ApiDoc;
+
+/// What the handlers of this module write (`json!` builders), for the OpenAPI document.
+pub mod doc {
+    #![allow(dead_code)] // descriptions of what the `json!` builders write
+    use chrono::{DateTime, NaiveDate, Utc};
+    use serde::Serialize;
+    use serde_json::Value;
+    use utoipa::ToSchema;
+    use uuid::Uuid;
+
+    /// Facture ou avoir.
+    #[derive(Serialize, ToSchema)]
+    #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+    pub enum InvoiceKind {
+        Invoice,
+        CreditNote,
+    }
+
+    /// Statut d'une facture (DOMAIN.md §7.3).
+    #[derive(Serialize, ToSchema)]
+    #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+    pub enum InvoiceStatus {
+        Draft,
+        Issued,
+        Paid,
+        Cancelled,
+    }
+
+    /// Mode de règlement.
+    #[derive(Serialize, ToSchema)]
+    #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+    pub enum PaymentMethod {
+        Card,
+        Cash,
+        Cheque,
+        Transfer,
+        Other,
+    }
+
+    /// What `list` writes for each invoice.
+    #[derive(Serialize, ToSchema)]
+    #[serde(rename_all = "camelCase")]
+    pub struct InvoiceSummaryOut {
+        pub id: Uuid,
+        /// F-AAAA-NNNN (A-AAAA-NNNN pour un avoir) ; `null` pour un brouillon.
+        pub number: Option<String>,
+        pub kind: InvoiceKind,
+        pub status: InvoiceStatus,
+        pub client_id: Uuid,
+        pub client_name: String,
+        pub issue_date: Option<NaiveDate>,
+        pub due_date: Option<NaiveDate>,
+        pub total_ttc_cents: i32,
+        /// Émise, non payée, échéance dépassée.
+        pub overdue: bool,
+    }
+
+    /// What `list` writes.
+    #[derive(Serialize, ToSchema)]
+    pub struct InvoicePage {
+        pub items: Vec<InvoiceSummaryOut>,
+        pub page: i64,
+        pub limit: i64,
+        pub total: i64,
+    }
+
+    /// What `invoice_json` writes.
+    #[derive(Serialize, ToSchema)]
+    #[serde(rename_all = "camelCase")]
+    pub struct InvoiceOut {
+        pub id: Uuid,
+        /// `null` pour un brouillon.
+        pub number: Option<String>,
+        pub kind: InvoiceKind,
+        pub status: InvoiceStatus,
+        pub client_id: Uuid,
+        pub client_name: String,
+        pub consultation_id: Option<Uuid>,
+        /// Pour un avoir : la facture annulée.
+        pub credited_invoice_id: Option<Uuid>,
+        pub credited_number: Option<String>,
+        /// Pour une facture annulée : son avoir.
+        pub credit_note_id: Option<Uuid>,
+        pub issue_date: Option<NaiveDate>,
+        pub service_date: Option<NaiveDate>,
+        pub due_date: Option<NaiveDate>,
+        pub total_ht_cents: i32,
+        pub total_vat_cents: i32,
+        pub total_ttc_cents: i32,
+        /// « TVA non applicable, art. 293 B du CGI » en franchise.
+        pub vat_exemption_note: Option<String>,
+        /// Le vendeur figé à l'émission ; `null` pour un brouillon.
+        #[schema(value_type = Option<Object>)]
+        pub seller: Option<Value>,
+        /// L'acheteur figé à l'émission ; `null` pour un brouillon.
+        #[schema(value_type = Option<Object>)]
+        pub buyer: Option<Value>,
+        pub payment_terms: Option<String>,
+        pub late_penalty_text: Option<String>,
+        pub issued_at: Option<DateTime<Utc>>,
+        pub paid_at: Option<DateTime<Utc>>,
+        pub cancelled_at: Option<DateTime<Utc>>,
+        pub payment_method: Option<PaymentMethod>,
+        pub notes: Option<String>,
+        /// `/api/invoices/{id}/pdf`.
+        pub pdf_url: String,
+        pub lines: Vec<InvoiceLineOut>,
+    }
+
+    #[derive(Serialize, ToSchema)]
+    #[serde(rename_all = "camelCase")]
+    pub struct InvoiceLineOut {
+        pub position: i16,
+        pub label: String,
+        /// Deux décimales ; négative sur un avoir.
+        pub quantity: f64,
+        pub unit_price_ht_cents: i32,
+        pub vat_rate_bp: i16,
+        pub total_ht_cents: i32,
+        pub total_vat_cents: i32,
+        pub total_ttc_cents: i32,
+    }
+
+    /// Taux de TVA en points de base : 0 ; 2,1 ; 5,5 ; 10 ou 20 %.
+    pub fn vat_rate_schema() -> utoipa::openapi::Object {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::Integer)
+            .description(Some(
+                "Taux de TVA en points de base (2000 = 20 %) : 0, 210, 550, 1000 ou 2000",
+            ))
+            .enum_values(Some(spymeo_core::domain::money::VAT_RATES))
+            .build()
+    }
+}
 
 pub fn invoice_json(inv: &Invoice, lines: &[Line]) -> Value {
     json!({
@@ -49,17 +201,29 @@ async fn invoice_value(state: &AppState, pid: Uuid, id: Uuid) -> Result<Value> {
     Ok(invoice_json(&inv, &lines))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
+    /// Exercice (année d'émission, de création pour un brouillon).
     pub year: Option<i16>,
+    #[param(value_type = Option<doc::InvoiceStatus>)]
     pub status: Option<InvoiceStatus>,
     pub client_id: Option<Uuid>,
+    /// Recherche dans le numéro et le nom du client.
     pub q: Option<String>,
+    /// Défaut 1.
+    #[param(minimum = 1)]
     pub page: Option<i64>,
+    /// Défaut 20.
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i64>,
 }
 
+/// Les factures et avoirs du praticien, brouillons d'abord puis du plus récent.
+#[utoipa::path(get, path = "/api/invoices", tag = "invoices",
+    params(ListQuery),
+    responses((status = 200, description = "Une page de factures", body = doc::InvoicePage)))]
 pub async fn list(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -86,6 +250,10 @@ pub async fn list(
     })))
 }
 
+/// Les factures d'un client, complètes.
+#[utoipa::path(get, path = "/api/clients/{id}/invoices", tag = "invoices",
+    params(("id" = Uuid, Path, description = "Client")),
+    responses((status = 200, description = "Factures du client", body = Vec<doc::InvoiceOut>)))]
 pub async fn list_for_client(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -103,14 +271,21 @@ pub async fn list_for_client(
     Ok(Json(json!(out)))
 }
 
-#[derive(Debug, Deserialize)]
+/// Une ligne de facture. En franchise en base, le taux est ramené à 0.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct LineBody {
+    #[schema(min_length = 1, max_length = 300, pattern = "\\S")]
     pub label: String,
+    /// Positive, arrondie au centième ; défaut 1.
     #[serde(default = "one")]
+    #[schema(minimum = 0.01, maximum = 99999999.99)]
     pub quantity: f64,
+    #[schema(minimum = 0)]
     pub unit_price_ht_cents: i32,
+    /// Défaut 0.
     #[serde(default)]
+    #[schema(schema_with = doc::vat_rate_schema)]
     pub vat_rate_bp: i16,
 }
 
@@ -120,6 +295,18 @@ fn one() -> f64 {
 
 pub fn check_lines(lines: &[LineBody]) -> Result<Vec<LineInput>> {
     let mut f = Fields::default();
+    // The invoice totals are `integer` columns: a sum past i32 would fail in SQL (500).
+    let total_ttc: i128 = lines
+        .iter()
+        .map(|l| {
+            let hundredths = (l.quantity * 100.0).round().clamp(0.0, 1e10) as i128;
+            let ht = div_round(hundredths * i128::from(l.unit_price_ht_cents.max(0)), 100);
+            ht + div_round(ht * i128::from(l.vat_rate_bp.max(0)), 10_000)
+        })
+        .sum();
+    if total_ttc > i128::from(i32::MAX) {
+        f.add("lines", "Montant total trop élevé");
+    }
     let out = lines
         .iter()
         .map(|l| {
@@ -148,10 +335,13 @@ pub fn check_lines(lines: &[LineBody]) -> Result<Vec<LineInput>> {
     Ok(out)
 }
 
-#[derive(Debug, Deserialize)]
+/// Un brouillon : le total TTC des lignes (au taux demandé) doit tenir sous 21 474 836,47 €.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct DraftBody {
+    /// Une consultation de ce client (404 sinon).
     pub consultation_id: Option<Uuid>,
+    /// Défaut : aujourd'hui.
     pub service_date: Option<NaiveDate>,
     pub due_date: Option<NaiveDate>,
     #[serde(default)]
@@ -189,11 +379,16 @@ pub async fn create_draft(
     Ok(id)
 }
 
+/// Crée un brouillon de facture pour le client.
+#[utoipa::path(post, path = "/api/clients/{id}/invoices", tag = "invoices",
+    params(("id" = Uuid, Path, description = "Client")),
+    request_body = DraftBody,
+    responses((status = 201, description = "Brouillon créé", body = doc::InvoiceOut)))]
 pub async fn create_for_client(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(client_id): Path<Uuid>,
-    Json(b): Json<DraftBody>,
+    Body(b): Body<DraftBody>,
 ) -> Result<(StatusCode, Json<Value>)> {
     let pid = practitioner_id(&state, &user).await?;
     let id = create_draft(&state, pid, client_id, &b).await?;
@@ -203,6 +398,10 @@ pub async fn create_for_client(
     ))
 }
 
+/// Une facture avec ses lignes.
+#[utoipa::path(get, path = "/api/invoices/{id}", tag = "invoices",
+    params(("id" = Uuid, Path, description = "Facture")),
+    responses((status = 200, description = "La facture", body = doc::InvoiceOut)))]
 pub async fn get(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -212,7 +411,8 @@ pub async fn get(
     Ok(Json(invoice_value(&state, pid, id).await?))
 }
 
-#[derive(Debug, Deserialize)]
+/// Champs absents : inchangés ; `lines` remplace toutes les lignes ; `notes` "" efface.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct DraftPatch {
     pub service_date: Option<NaiveDate>,
@@ -245,17 +445,32 @@ pub async fn update_draft(state: &AppState, pid: Uuid, id: Uuid, p: &DraftPatch)
     Ok(())
 }
 
+/// Modifie un brouillon.
+#[utoipa::path(patch, path = "/api/invoices/{id}", tag = "invoices",
+    params(("id" = Uuid, Path, description = "Facture")),
+    request_body = DraftPatch,
+    responses(
+        (status = 200, description = "Brouillon modifié", body = doc::InvoiceOut),
+        (status = 409, description = "Ce n'est plus un brouillon (INVOICE_NOT_DRAFT)", body = crate::api::openapi::ErrorEnvelope),
+    ))]
 pub async fn patch(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(id): Path<Uuid>,
-    Json(p): Json<DraftPatch>,
+    Body(p): Body<DraftPatch>,
 ) -> Result<Json<Value>> {
     let pid = practitioner_id(&state, &user).await?;
     update_draft(&state, pid, id, &p).await?;
     Ok(Json(invoice_value(&state, pid, id).await?))
 }
 
+/// Supprime un brouillon.
+#[utoipa::path(delete, path = "/api/invoices/{id}", tag = "invoices",
+    params(("id" = Uuid, Path, description = "Facture")),
+    responses(
+        (status = 204, description = "Brouillon supprimé"),
+        (status = 409, description = "Une facture émise ne se supprime pas (INVOICE_NOT_DRAFT)", body = crate::api::openapi::ErrorEnvelope),
+    ))]
 pub async fn delete(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -267,6 +482,13 @@ pub async fn delete(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// Émet un brouillon : numéro sans trou, vendeur et acheteur figés.
+#[utoipa::path(post, path = "/api/invoices/{id}/issue", tag = "invoices",
+    params(("id" = Uuid, Path, description = "Facture")),
+    responses(
+        (status = 200, description = "Facture émise", body = doc::InvoiceOut),
+        (status = 409, description = "Pas un brouillon (INVOICE_NOT_DRAFT), sans ligne (EMPTY_INVOICE) ou SIRET, adresse, n° de TVA manquants (SELLER_INFO_INCOMPLETE)", body = crate::api::openapi::ErrorEnvelope),
+    ))]
 pub async fn issue(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -279,18 +501,28 @@ pub async fn issue(
     Ok(Json(invoice_value(&state, pid, id).await?))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct PaidBody {
+    /// Défaut : maintenant ; pas dans le futur.
     pub paid_at: Option<DateTime<Utc>>,
+    #[schema(value_type = doc::PaymentMethod)]
     pub payment_method: PaymentMethod,
 }
 
+/// Marque une facture émise payée (recette en pré-compta).
+#[utoipa::path(post, path = "/api/invoices/{id}/mark-paid", tag = "invoices",
+    params(("id" = Uuid, Path, description = "Facture")),
+    request_body = PaidBody,
+    responses(
+        (status = 200, description = "Facture payée", body = doc::InvoiceOut),
+        (status = 409, description = "Seule une facture émise se paie (INVALID_TRANSITION)", body = crate::api::openapi::ErrorEnvelope),
+    ))]
 pub async fn mark_paid(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(id): Path<Uuid>,
-    Json(b): Json<PaidBody>,
+    Body(b): Body<PaidBody>,
 ) -> Result<Json<Value>> {
     let pid = practitioner_id(&state, &user).await?;
     let now = Utc::now();
@@ -308,18 +540,29 @@ pub async fn mark_paid(
     Ok(Json(invoice_value(&state, pid, id).await?))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct CreditBody {
+    #[schema(min_length = 1, max_length = 500, pattern = "\\S")]
     pub reason: String,
+    /// Mode du remboursement, pour une facture payée.
+    #[schema(value_type = Option<doc::PaymentMethod>)]
     pub refund_method: Option<PaymentMethod>,
 }
 
+/// Annule une facture émise par un avoir (émis aussitôt).
+#[utoipa::path(post, path = "/api/invoices/{id}/credit-note", tag = "invoices",
+    params(("id" = Uuid, Path, description = "Facture")),
+    request_body = CreditBody,
+    responses(
+        (status = 201, description = "L'avoir", body = doc::InvoiceOut),
+        (status = 409, description = "Facture non émise (INVOICE_NOT_ISSUED) ou déjà annulée (INVOICE_ALREADY_CREDITED)", body = crate::api::openapi::ErrorEnvelope),
+    ))]
 pub async fn credit_note(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(id): Path<Uuid>,
-    Json(b): Json<CreditBody>,
+    Body(b): Body<CreditBody>,
 ) -> Result<(StatusCode, Json<Value>)> {
     let reason = b.reason.trim();
     if reason.is_empty() || reason.chars().count() > 500 {
@@ -362,6 +605,10 @@ pub async fn pdf_response(state: &AppState, pid: Uuid, id: Uuid) -> Result<Respo
         .into_response())
 }
 
+/// Le PDF d'une facture (brouillons marqués « BROUILLON »).
+#[utoipa::path(get, path = "/api/invoices/{id}/pdf", tag = "invoices",
+    params(("id" = Uuid, Path, description = "Facture")),
+    responses((status = 200, description = "Le PDF", content_type = "application/pdf", body = String)))]
 pub async fn pdf(
     State(state): State<AppState>,
     user: CurrentUser,

@@ -14,17 +14,324 @@ use spymeo_core::domain::{DocumentCategory, FavoriteTarget};
 use uuid::Uuid;
 
 use super::public::{Paging, invalid};
+use crate::api::input::Body;
 use crate::auth::CurrentUser;
 use crate::error::{Error, Result};
 use crate::state::AppState;
 
+/// This module's part of the OpenAPI document (joined in `api::openapi`).
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(
+    appointments,
+    appointment,
+    cancel,
+    reschedule,
+    practitioners,
+    invoices,
+    documents,
+    upload_document,
+    document,
+    delete_document,
+    favorites,
+    add_favorite,
+    remove_favorite,
+))]
+pub struct ApiDoc;
+
+// ---------------------------------------------------------------- OpenAPI descriptions
+
+/// `upcoming` (default) or `past`.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)] // describes the `scope` query value
+pub enum MemberApptScope {
+    #[schema(rename = "upcoming")]
+    Upcoming,
+    #[schema(rename = "past")]
+    Past,
+}
+
+/// What favorites can point to.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)] // describes `FavoriteTarget` as JSON writes it
+pub enum MemberFavoriteTarget {
+    #[schema(rename = "PRACTITIONER")]
+    Practitioner,
+    #[schema(rename = "ARTISAN")]
+    Artisan,
+    #[schema(rename = "MERCHANT")]
+    Merchant,
+    #[schema(rename = "CENTER")]
+    Center,
+    #[schema(rename = "PRODUCT")]
+    Product,
+    #[schema(rename = "SERVICE")]
+    Service,
+    #[schema(rename = "FORMATION")]
+    Formation,
+    #[schema(rename = "ARTICLE")]
+    Article,
+}
+
+/// The favorite kind in a path: case-insensitive (`PRACTITIONER` or `practitioner`).
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)] // describes the `{targetType}` path segment of `remove_favorite`
+pub enum MemberFavoriteTargetPath {
+    #[schema(rename = "PRACTITIONER")]
+    Practitioner,
+    #[schema(rename = "ARTISAN")]
+    Artisan,
+    #[schema(rename = "MERCHANT")]
+    Merchant,
+    #[schema(rename = "CENTER")]
+    Center,
+    #[schema(rename = "PRODUCT")]
+    Product,
+    #[schema(rename = "SERVICE")]
+    Service,
+    #[schema(rename = "FORMATION")]
+    Formation,
+    #[schema(rename = "ARTICLE")]
+    Article,
+    #[schema(rename = "practitioner")]
+    PractitionerLower,
+    #[schema(rename = "artisan")]
+    ArtisanLower,
+    #[schema(rename = "merchant")]
+    MerchantLower,
+    #[schema(rename = "center")]
+    CenterLower,
+    #[schema(rename = "product")]
+    ProductLower,
+    #[schema(rename = "service")]
+    ServiceLower,
+    #[schema(rename = "formation")]
+    FormationLower,
+    #[schema(rename = "article")]
+    ArticleLower,
+}
+
+/// The practitioner of one of my appointments.
+#[derive(utoipa::ToSchema)]
+#[schema(rename_all = "camelCase")]
+#[allow(dead_code)] // describes what `appt_json` writes under `practitioner`
+pub struct MemberApptPractitioner {
+    pub slug: String,
+    pub public_name: String,
+    pub photo_url: Option<String>,
+}
+
+/// One of my appointments (DOMAIN.md §6.1 `Appt`, as its member sees it).
+#[derive(utoipa::ToSchema)]
+#[schema(rename_all = "camelCase")]
+#[allow(dead_code)] // describes what `appt_json` writes (`member::MyAppointment` + practitioner)
+pub struct MemberAppointment {
+    pub id: Uuid,
+    pub title: String,
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+    /// SCHEDULED, CONFIRMED, CANCELLED, COMPLETED ou NO_SHOW.
+    #[schema(example = "SCHEDULED")]
+    pub status: String,
+    /// CABINET, VISIO ou DOMICILE.
+    #[schema(example = "CABINET")]
+    pub location_kind: String,
+    #[schema(required = true)]
+    pub location_text: Option<String>,
+    #[schema(required = true)]
+    pub visio_url: Option<String>,
+    /// Prix en centimes.
+    #[schema(required = true)]
+    pub price_cents: Option<i32>,
+    #[schema(required = true)]
+    pub appointment_type_id: Option<Uuid>,
+    pub practitioner_slug: String,
+    pub practitioner_name: String,
+    #[schema(required = true)]
+    pub practitioner_photo_url: Option<String>,
+    #[schema(required = true)]
+    pub practitioner_address: Option<String>,
+    #[schema(required = true)]
+    pub practitioner_city: Option<String>,
+    #[schema(required = true)]
+    pub practitioner_phone: Option<String>,
+    #[schema(required = true)]
+    pub practitioner_email: Option<String>,
+    /// Annulable en ligne (SCHEDULED/CONFIRMED et avant la limite).
+    pub can_cancel: bool,
+    /// Limite de l'annulation en ligne (début moins le délai du praticien).
+    #[schema(required = true)]
+    pub can_cancel_until: Option<DateTime<Utc>>,
+    pub practitioner: MemberApptPractitioner,
+}
+
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)] // describes `Paging::envelope` of `appointments`
+pub struct MemberAppointmentPage {
+    pub items: Vec<MemberAppointment>,
+    pub page: i64,
+    pub limit: i64,
+    pub total: i64,
+}
+
+/// A practitioner I am a linked client of or booked with.
+#[derive(utoipa::ToSchema)]
+#[schema(rename_all = "camelCase")]
+#[allow(dead_code)] // describes `member::MyPractitioner`
+pub struct MemberPractitioner {
+    pub slug: String,
+    pub public_name: String,
+    pub specialties: Vec<String>,
+    #[schema(required = true)]
+    pub city: Option<String>,
+    #[schema(required = true)]
+    pub photo_url: Option<String>,
+    #[schema(required = true)]
+    pub last_visit_at: Option<DateTime<Utc>>,
+    #[schema(required = true)]
+    pub next_appointment: Option<DateTime<Utc>>,
+}
+
+/// A non-draft invoice of a client record linked to me.
+#[derive(utoipa::ToSchema)]
+#[schema(rename_all = "camelCase")]
+#[allow(dead_code)] // describes `member::MyInvoice`
+pub struct MemberInvoice {
+    pub id: Uuid,
+    #[schema(required = true)]
+    pub number: Option<String>,
+    #[schema(required = true)]
+    pub issue_date: Option<chrono::NaiveDate>,
+    /// Total TTC en centimes.
+    pub total_ttc_cents: i32,
+    /// ISSUED, PAID ou CANCELLED.
+    #[schema(example = "ISSUED")]
+    pub status: String,
+    pub practitioner_name: String,
+}
+
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)] // describes `Paging::envelope` of `invoices`
+pub struct MemberInvoicePage {
+    pub items: Vec<MemberInvoice>,
+    pub page: i64,
+    pub limit: i64,
+    pub total: i64,
+}
+
+/// A document I own (PERSONAL) or that was shared with me.
+#[derive(utoipa::ToSchema)]
+#[schema(rename_all = "camelCase")]
+#[allow(dead_code)] // describes `member::MyDocument`
+pub struct MemberDocument {
+    pub id: Uuid,
+    pub title: String,
+    /// PDF, IMAGE, SPREADSHEET, TEXT ou OTHER.
+    #[schema(example = "PDF")]
+    pub kind: String,
+    /// PERSONAL, SHARED, CLIENT_FILE, RECEIPT ou APPLICATION.
+    #[schema(example = "PERSONAL")]
+    pub category: String,
+    pub mime_type: String,
+    #[schema(required = true)]
+    pub size_bytes: Option<i64>,
+    pub created_at: DateTime<Utc>,
+    #[schema(required = true)]
+    pub practitioner_name: Option<String>,
+    #[schema(required = true)]
+    pub practitioner_slug: Option<String>,
+    #[schema(required = true)]
+    pub related_appointment_id: Option<Uuid>,
+    /// Supprimable par moi (document PERSONAL que j'ai envoyé).
+    pub own: bool,
+}
+
+/// One document with its download link.
+#[derive(utoipa::ToSchema)]
+#[schema(rename_all = "camelCase")]
+#[allow(dead_code)] // describes what `document` writes
+pub struct MemberDocumentDetail {
+    pub id: Uuid,
+    pub title: String,
+    #[schema(example = "PDF")]
+    pub kind: String,
+    #[schema(example = "PERSONAL")]
+    pub category: String,
+    pub mime_type: String,
+    #[schema(required = true)]
+    pub size_bytes: Option<i64>,
+    pub created_at: DateTime<Utc>,
+    #[schema(required = true)]
+    pub practitioner_name: Option<String>,
+    #[schema(required = true)]
+    pub practitioner_slug: Option<String>,
+    #[schema(required = true)]
+    pub related_appointment_id: Option<Uuid>,
+    pub own: bool,
+    /// `/user/documents/{id}/telecharger`.
+    pub download_url: String,
+}
+
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)] // describes `Paging::envelope` of `documents`
+pub struct MemberDocumentPage {
+    pub items: Vec<MemberDocument>,
+    pub page: i64,
+    pub limit: i64,
+    pub total: i64,
+}
+
+/// A multipart upload of a personal document (20 Mo au plus; PDF, JPEG, PNG, WebP ou texte).
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)] // describes what `read_upload` reads
+pub struct MemberUploadForm {
+    /// Le fichier (type reconnu d'après son contenu).
+    #[schema(value_type = String, format = Binary)]
+    pub file: Vec<u8>,
+    /// Titre (par défaut le nom du fichier, tronqué à 200 caractères).
+    pub title: Option<String>,
+}
+
+/// A favorite with its target's public label and URL.
+#[derive(utoipa::ToSchema)]
+#[schema(rename_all = "camelCase")]
+#[allow(dead_code)] // describes `member::MyFavorite`
+pub struct MemberFavorite {
+    pub id: Uuid,
+    pub target_type: MemberFavoriteTarget,
+    pub target_id: Uuid,
+    pub title: String,
+    /// Ville (fiches) ou catégorie (articles).
+    #[schema(required = true)]
+    pub meta: Option<String>,
+    /// Page publique de la cible.
+    pub href: String,
+    /// Le type de cible, en texte.
+    #[schema(example = "PRACTITIONER")]
+    pub kind: String,
+}
+
+/// The favorite just added (or already there).
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct MemberFavoriteRef {
+    #[schema(value_type = MemberFavoriteTarget)]
+    pub target_type: FavoriteTarget,
+    pub target_id: Uuid,
+}
+
 /// Personal documents: 20 MiB (§3 H1).
 pub const DOCUMENT_MAX_BYTES: usize = 20 * 1024 * 1024;
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ApptParams {
+    /// `upcoming` (défaut : à venir, du plus proche au plus lointain) ou `past`.
+    #[param(value_type = Option<MemberApptScope>, inline)]
     pub scope: Option<String>,
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 10000)]
     pub page: Option<String>,
+    /// 20 par défaut.
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 100)]
     pub limit: Option<String>,
 }
 
@@ -36,6 +343,10 @@ fn appt_json(a: &member::MyAppointment) -> Value {
     v
 }
 
+/// My appointments, upcoming or past.
+#[utoipa::path(get, path = "/api/user/appointments", tag = "member",
+    params(ApptParams),
+    responses((status = 200, description = "Mes rendez-vous", body = MemberAppointmentPage)))]
 pub async fn appointments(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -70,6 +381,10 @@ pub async fn my_appointment(
         .ok_or_else(Error::not_found)
 }
 
+/// One of my appointments.
+#[utoipa::path(get, path = "/api/user/appointments/{id}", tag = "member",
+    params(("id" = Uuid, Path, description = "Rendez-vous")),
+    responses((status = 200, description = "Le rendez-vous", body = MemberAppointment)))]
 pub async fn appointment(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -79,19 +394,31 @@ pub async fn appointment(
     Ok(Json(appt_json(&a)))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = MemberApptPatch)]
 pub struct ApptPatch {
+    /// Seule valeur acceptée : `CANCELLED`.
+    #[schema(pattern = "^CANCELLED$", example = "CANCELLED")]
     pub status: String,
+    /// Motif (2 000 caractères au plus).
+    #[schema(max_length = 2000)]
     pub reason: Option<String>,
 }
 
-/// `PATCH /api/user/appointments/{id}` `{status:"CANCELLED", reason?}`.
+/// Cancels one of my appointments (`{status:"CANCELLED", reason?}`), within the window.
+#[utoipa::path(patch, path = "/api/user/appointments/{id}", tag = "member",
+    params(("id" = Uuid, Path, description = "Rendez-vous")),
+    request_body = ApptPatch,
+    responses(
+        (status = 200, description = "Le rendez-vous annulé", body = MemberAppointment),
+        (status = 409, description = "Déjà annulé, délai d'annulation passé ou non annulable (ALREADY_CANCELLED, CANCELLATION_WINDOW_PASSED, NOT_CANCELLABLE)", body = crate::api::openapi::ErrorEnvelope),
+    ))]
 pub async fn cancel(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(id): Path<Uuid>,
-    Json(p): Json<ApptPatch>,
+    Body(p): Body<ApptPatch>,
 ) -> Result<Json<Value>> {
     if p.status != "CANCELLED" {
         return Err(invalid("status"));
@@ -122,18 +449,31 @@ pub async fn cancel_appointment(
     Ok(())
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(as = MemberRescheduleRequest)]
 pub struct RescheduleRequest {
+    /// Début d'un créneau proposé par le praticien.
     pub start: DateTime<Utc>,
 }
 
-/// `POST /api/user/appointments/{id}/reschedule {start}` → 201 the new appointment.
+/// Moves one of my appointments to another offered slot.
+///
+/// The old appointment is cancelled ("Déplacé") and the new one answered (201), in one
+/// transaction.
+#[utoipa::path(post, path = "/api/user/appointments/{id}/reschedule", tag = "member",
+    params(("id" = Uuid, Path, description = "Rendez-vous à déplacer")),
+    request_body = RescheduleRequest,
+    responses(
+        (status = 201, description = "Le nouveau rendez-vous", body = MemberAppointment),
+        (status = 400, description = "Créneau non proposé (SLOT_NOT_OFFERED), motif du rendez-vous manquant ou corps invalide (VALIDATION_FAILED)", body = crate::api::openapi::ErrorEnvelope),
+        (status = 409, description = "Délai passé, non déplaçable ou créneau pris (CANCELLATION_WINDOW_PASSED, ALREADY_CANCELLED, NOT_CANCELLABLE, SLOT_TAKEN)", body = crate::api::openapi::ErrorEnvelope),
+    ))]
 pub async fn reschedule(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(id): Path<Uuid>,
-    Json(r): Json<RescheduleRequest>,
+    Body(r): Body<RescheduleRequest>,
 ) -> Result<Response> {
     let new_id = reschedule_appointment(&state, &user, id, r.start).await?;
     let a = my_appointment(&state, &user, new_id).await?;
@@ -147,9 +487,28 @@ pub async fn reschedule_appointment(
     start: DateTime<Utc>,
 ) -> Result<Uuid> {
     let mut conn = state.pool.acquire().await?;
-    Ok(agenda::reschedule_by_user(&mut conn, user.id, id, start, Utc::now()).await?)
+    agenda::reschedule_by_user(&mut conn, user.id, id, start, Utc::now())
+        .await
+        .map_err(|e| match e {
+            // Core's 400 on `start` is the API's SLOT_NOT_OFFERED, as for a booking (§6.4).
+            spymeo_core::Error::Validation { fields, .. }
+                if fields.iter().any(|(f, _)| *f == "start") =>
+            {
+                let mut err = Error::new(
+                    StatusCode::BAD_REQUEST,
+                    "SLOT_NOT_OFFERED",
+                    "Ce créneau n'est pas proposé",
+                );
+                err.fields = fields;
+                err
+            }
+            e => e.into(),
+        })
 }
 
+/// The practitioners I am a client of or booked with.
+#[utoipa::path(get, path = "/api/user/practitioners", tag = "member",
+    responses((status = 200, description = "Mes praticiens", body = Vec<MemberPractitioner>)))]
 pub async fn practitioners(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -159,12 +518,20 @@ pub async fn practitioners(
     )))
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PageParams {
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 10000)]
     pub page: Option<String>,
+    /// 20 par défaut.
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 100)]
     pub limit: Option<String>,
 }
 
+/// The issued invoices of my client records (never drafts).
+#[utoipa::path(get, path = "/api/user/invoices", tag = "member",
+    params(PageParams),
+    responses((status = 200, description = "Mes factures", body = MemberInvoicePage)))]
 pub async fn invoices(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -181,6 +548,10 @@ pub async fn invoices(
     Ok(Json(paging.envelope(&items, total)))
 }
 
+/// My personal documents and those shared with me, newest first.
+#[utoipa::path(get, path = "/api/user/documents", tag = "member",
+    params(PageParams),
+    responses((status = 200, description = "Mes documents", body = MemberDocumentPage)))]
 pub async fn documents(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -191,6 +562,10 @@ pub async fn documents(
     Ok(Json(paging.envelope(&items, total)))
 }
 
+/// One of my documents (or shared with me), with its download link.
+#[utoipa::path(get, path = "/api/user/documents/{id}", tag = "member",
+    params(("id" = Uuid, Path, description = "Document")),
+    responses((status = 200, description = "Le document", body = MemberDocumentDetail)))]
 pub async fn document(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -204,6 +579,10 @@ pub async fn document(
     Ok(Json(v))
 }
 
+/// Deletes one of my personal documents (shared ones are not mine to delete: 404).
+#[utoipa::path(delete, path = "/api/user/documents/{id}", tag = "member",
+    params(("id" = Uuid, Path, description = "Document personnel")),
+    responses((status = 204, description = "Supprimé")))]
 pub async fn delete_document(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -336,6 +715,12 @@ pub async fn store_document(
     }
 }
 
+/// Uploads a personal document (multipart `file`, optional `title`).
+#[utoipa::path(post, path = "/api/user/documents", tag = "member",
+    request_body(content = inline(MemberUploadForm), content_type = "multipart/form-data"),
+    responses(
+        (status = 201, description = "Le document enregistré", body = MemberDocument),
+    ))]
 pub async fn upload_document(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -349,22 +734,36 @@ pub async fn upload_document(
     Ok((StatusCode::CREATED, Json(json!(d))).into_response())
 }
 
+/// My favorites whose target is still public, newest first.
+#[utoipa::path(get, path = "/api/user/favorites", tag = "member",
+    responses((status = 200, description = "Mes favoris", body = Vec<MemberFavorite>)))]
 pub async fn favorites(State(state): State<AppState>, user: CurrentUser) -> Result<Json<Value>> {
     Ok(Json(json!(member::favorites(&state.pool, user.id).await?)))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(as = MemberFavoriteRequest)]
 pub struct FavoriteRequest {
+    #[schema(value_type = MemberFavoriteTarget)]
     pub target_type: FavoriteTarget,
     pub target_id: Uuid,
 }
 
+/// Adds a favorite.
+///
 /// 201 when created, 200 when it already existed; 404 when the target is not public.
+#[utoipa::path(post, path = "/api/user/favorites", tag = "member",
+    request_body = FavoriteRequest,
+    responses(
+        (status = 201, description = "Favori ajouté", body = MemberFavoriteRef),
+        (status = 200, description = "Déjà en favori", body = MemberFavoriteRef),
+        (status = 404, description = "Cible inconnue ou non publique (NOT_FOUND)", body = crate::api::openapi::ErrorEnvelope),
+    ))]
 pub async fn add_favorite(
     State(state): State<AppState>,
     user: CurrentUser,
-    Json(f): Json<FavoriteRequest>,
+    Body(f): Body<FavoriteRequest>,
 ) -> Result<Response> {
     let mut conn = state.pool.acquire().await?;
     let created =
@@ -376,11 +775,21 @@ pub async fn add_favorite(
     };
     Ok((
         status,
-        Json(json!({ "targetType": f.target_type, "targetId": f.target_id })),
+        Json(MemberFavoriteRef {
+            target_type: f.target_type,
+            target_id: f.target_id,
+        }),
     )
         .into_response())
 }
 
+/// Removes a favorite (204 even when it was not there).
+#[utoipa::path(delete, path = "/api/user/favorites/{targetType}/{targetId}", tag = "member",
+    params(
+        ("targetType" = inline(MemberFavoriteTargetPath), Path, description = "Type de cible (insensible à la casse)"),
+        ("targetId" = Uuid, Path, description = "Cible"),
+    ),
+    responses((status = 204, description = "Retiré des favoris")))]
 pub async fn remove_favorite(
     State(state): State<AppState>,
     user: CurrentUser,

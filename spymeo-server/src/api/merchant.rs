@@ -21,11 +21,187 @@ use uuid::Uuid;
 
 use super::input::{Body, Params, double_option, filter, flag, non_blank};
 use super::shop::{
-    self as s, ClientInput, ClientPatch, ItemInput, ListQuery, OrderChanges, StatsQuery, to_json,
+    self as s, ClientInput, ClientPatch, ClientsParams, ItemInput, ListQuery, MerchantOrdersParams,
+    OrderChanges, Page, ShopClientDetail, ShopClientOut, ShopOrder, ShopOrderDetail, ShopStats,
+    StatsParams, StatsQuery, to_json,
 };
+use crate::api::openapi::ErrorEnvelope;
 use crate::auth::CurrentUser;
 use crate::error::{Error, Result};
 use crate::state::AppState;
+
+/// This module's part of the OpenAPI document (joined in `api::openapi`).
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(
+    products,
+    create_product,
+    product,
+    patch_product,
+    delete_product,
+    stock_levels,
+    stock_csv,
+    movements,
+    record_movement,
+    clients,
+    create_client,
+    client,
+    patch_client,
+    delete_client,
+    orders_list,
+    create_order,
+    order,
+    patch_order,
+    set_status,
+    stats,
+))]
+pub struct ApiDoc;
+
+/// Largest quantity of one stock movement (and counted stock), so that stock sums stay far
+/// from the integer column's limit.
+pub const MAX_MOVEMENT_QUANTITY: i32 = 1_000_000;
+
+/// A product (`ProductRow`).
+#[derive(utoipa::ToSchema)]
+#[schema(rename_all = "camelCase")]
+#[allow(dead_code)] // describes spymeo_core::db::merchant::ProductRow
+pub struct MerchantProduct {
+    pub id: Uuid,
+    pub slug: String,
+    pub sku: Option<String>,
+    pub title: String,
+    pub description: Option<String>,
+    pub category: Option<String>,
+    pub price_ttc_cents: i32,
+    pub vat_rate_bp: i16,
+    pub stock_quantity: i32,
+    pub low_stock_threshold: i32,
+    pub images: Vec<String>,
+    pub status: s::CatalogStatus,
+    /// At or under the low-stock threshold.
+    pub low: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A product with its latest 50 stock movements.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)] // describes what `product` writes
+pub struct MerchantProductDetail {
+    #[schema(inline)]
+    #[serde(flatten)]
+    pub product: MerchantProduct,
+    pub movements: Vec<StockMovement>,
+}
+
+/// Type de mouvement de stock.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)] // describes spymeo_core::domain::StockMovementType
+pub enum StockMovementKind {
+    #[schema(rename = "IN")]
+    In,
+    #[schema(rename = "OUT")]
+    Out,
+    #[schema(rename = "ADJUSTMENT")]
+    Adjustment,
+}
+
+/// A stock movement (`MovementRow`); `quantity` is signed (OUT < 0).
+#[derive(utoipa::ToSchema)]
+#[schema(rename_all = "camelCase")]
+#[allow(dead_code)] // describes spymeo_core::db::merchant::MovementRow
+pub struct StockMovement {
+    pub id: Uuid,
+    pub product_id: Uuid,
+    pub product_title: String,
+    #[schema(rename = "type")]
+    pub kind: StockMovementKind,
+    pub quantity: i32,
+    pub stock_after: i32,
+    pub reason: Option<String>,
+    /// The order whose payment or refund moved the stock.
+    pub order_number: Option<String>,
+    pub occurred_at: DateTime<Utc>,
+}
+
+/// The movement just recorded.
+#[derive(utoipa::ToSchema)]
+#[schema(rename_all = "camelCase")]
+#[allow(dead_code)] // describes what `record_movement_action` writes
+pub struct RecordedMovement {
+    pub id: Uuid,
+    pub product_id: Uuid,
+    #[schema(rename = "type")]
+    pub kind: StockMovementKind,
+    /// Signed delta (OUT < 0; ADJUSTMENT: counted − previous stock).
+    pub quantity: i32,
+    pub stock_after: i32,
+    pub reason: Option<String>,
+}
+
+/// The stock level of a product not archived (`StockLevel`).
+#[derive(utoipa::ToSchema)]
+#[schema(rename_all = "camelCase")]
+#[allow(dead_code)] // describes spymeo_core::db::merchant::StockLevel
+pub struct StockLevelOut {
+    pub product_id: Uuid,
+    pub slug: String,
+    pub title: String,
+    pub sku: Option<String>,
+    pub stock_quantity: i32,
+    pub low_stock_threshold: i32,
+    pub low: bool,
+    pub status: s::CatalogStatus,
+}
+
+/// `?status=&category=&q=&lowStock=&page=&limit=` of the product list.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query, rename_all = "camelCase")]
+#[allow(dead_code)] // describes ProductsQuery
+pub struct ProductsParams {
+    /// DRAFT, ACTIVE, PAUSED ou ARCHIVED (vide : tous).
+    #[param(value_type = Option<String>, pattern = r"^\s*(DRAFT|ACTIVE|PAUSED|ARCHIVED)?\s*$")]
+    pub status: Option<s::CatalogStatus>,
+    /// Catégorie exacte (vide : toutes).
+    pub category: Option<String>,
+    /// Recherche sur le titre ou la référence.
+    pub q: Option<String>,
+    /// Only the products at or under their threshold: `true`/`1`/`on`, `false`/`0`/`off`.
+    #[param(value_type = Option<String>, pattern = r"^\s*(true|1|on|false|0|off)?\s*$")]
+    pub low_stock: Option<String>,
+    /// Page (1 par défaut ; en dessous de 1 : la première).
+    pub page: Option<i64>,
+    /// Taille de page (20 par défaut, ramenée entre 1 et 100).
+    pub limit: Option<i64>,
+}
+
+/// `?lowStock=` of the stock levels.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query, rename_all = "camelCase")]
+#[allow(dead_code)] // describes StockQuery
+pub struct StockParams {
+    /// Only the products at or under their threshold: `true`/`1`/`on`, `false`/`0`/`off`.
+    #[param(value_type = Option<String>, pattern = r"^\s*(true|1|on|false|0|off)?\s*$")]
+    pub low_stock: Option<String>,
+}
+
+/// `?productId=&type=&from=&to=&page=&limit=` of the movement journal.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query, rename_all = "camelCase")]
+#[allow(dead_code)] // describes MovementsQuery
+pub struct MovementsParams {
+    pub product_id: Option<Uuid>,
+    /// IN, OUT ou ADJUSTMENT (vide : tous).
+    #[param(rename = "type", value_type = Option<String>, pattern = r"^\s*(IN|OUT|ADJUSTMENT)?\s*$")]
+    pub kind: Option<StockMovementKind>,
+    /// Survenus à partir de cet instant.
+    pub from: Option<DateTime<Utc>>,
+    /// Survenus avant cet instant.
+    pub to: Option<DateTime<Utc>>,
+    /// Page (1 par défaut ; en dessous de 1 : la première).
+    pub page: Option<i64>,
+    /// Taille de page (20 par défaut, ramenée entre 1 et 100).
+    pub limit: Option<i64>,
+}
 
 pub async fn merchant_id(state: &AppState, user: &CurrentUser) -> Result<Uuid> {
     s::owner(state, user, ProKind::Merchant).await
@@ -55,6 +231,10 @@ impl ProductsQuery {
     }
 }
 
+/// The merchant's products.
+#[utoipa::path(get, path = "/api/pro/commercant/products", tag = "commercant",
+    params(ProductsParams),
+    responses((status = 200, description = "Une page de produits", body = Page<MerchantProduct>)))]
 pub async fn products(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -65,22 +245,37 @@ pub async fn products(
     Ok(Json(to_json(&page)?))
 }
 
-#[derive(Debug, Default, Deserialize)]
+/// A new product (DRAFT unless `status` says otherwise).
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(as = MerchantNewProduct)]
 pub struct NewProduct {
     #[serde(default)]
+    #[schema(required = true, pattern = r"\S", max_length = 200)]
     pub title: String,
+    /// Référence, unique chez le commerçant.
+    #[schema(max_length = 40)]
     pub sku: Option<String>,
     pub description: Option<String>,
     pub category: Option<String>,
+    /// 0 by default.
     #[serde(default)]
+    #[schema(minimum = 0)]
     pub price_ttc_cents: i32,
+    /// 2000 (20 %) by default.
     #[serde(default = "default_vat")]
+    #[schema(schema_with = s::vat_rate)]
     pub vat_rate_bp: i16,
+    /// Recorded as the "Stock initial" IN movement when > 0.
+    #[schema(minimum = 0, maximum = 1_000_000)]
     pub initial_stock: Option<i32>,
+    /// 3 by default.
+    #[schema(minimum = 0)]
     pub low_stock_threshold: Option<i32>,
     #[serde(default)]
+    #[schema(max_items = 8)]
     pub images: Vec<String>,
+    #[schema(value_type = Option<s::CatalogStatus>)]
     pub status: Option<CatalogStatus>,
 }
 
@@ -95,6 +290,12 @@ pub async fn create_product_action(
     p: NewProduct,
 ) -> Result<db::ProductRow> {
     let m = merchant_id(state, user).await?;
+    if p.images.len() > 8 {
+        return Err(spymeo_core::Error::field("images", "8 images au plus").into());
+    }
+    if p.initial_stock.is_some_and(|q| q > MAX_MOVEMENT_QUANTITY) {
+        return Err(spymeo_core::Error::field("initialStock", "1 000 000 au plus").into());
+    }
     let input = ProductInput {
         title: p.title,
         sku: non_blank(p.sku),
@@ -114,6 +315,13 @@ pub async fn create_product_action(
     Ok(row)
 }
 
+/// Creates a product, with its initial stock movement.
+#[utoipa::path(post, path = "/api/pro/commercant/products", tag = "commercant",
+    request_body = NewProduct,
+    responses(
+        (status = 201, description = "Produit créé", body = MerchantProduct),
+        (status = 409, description = "Référence déjà utilisée (SKU_TAKEN) ou adresse de page prise (SLUG_TAKEN)", body = ErrorEnvelope),
+    ))]
 pub async fn create_product(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -124,6 +332,9 @@ pub async fn create_product(
 }
 
 /// A product with its latest movements.
+#[utoipa::path(get, path = "/api/pro/commercant/products/{id}", tag = "commercant",
+    params(("id" = Uuid, Path, description = "Produit")),
+    responses((status = 200, description = "Le produit et ses 50 derniers mouvements", body = MerchantProductDetail)))]
 pub async fn product(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -148,20 +359,31 @@ pub async fn product(
 
 /// Partial; `stockQuantity` is not a field (unknown fields are refused): stock changes only
 /// through movements.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schema(as = MerchantProductPatch)]
 pub struct ProductPatch {
+    /// `null` = unchanged.
+    #[schema(pattern = r"\S", max_length = 200)]
     pub title: Option<String>,
     #[serde(default, with = "double_option")]
+    #[schema(value_type = Option<String>, max_length = 40)]
     pub sku: Option<Option<String>>,
     #[serde(default, with = "double_option")]
+    #[schema(value_type = Option<String>)]
     pub description: Option<Option<String>>,
     #[serde(default, with = "double_option")]
+    #[schema(value_type = Option<String>)]
     pub category: Option<Option<String>>,
+    #[schema(minimum = 0)]
     pub price_ttc_cents: Option<i32>,
+    #[schema(schema_with = s::vat_rate_nullable)]
     pub vat_rate_bp: Option<i16>,
+    #[schema(minimum = 0)]
     pub low_stock_threshold: Option<i32>,
+    #[schema(max_items = 8)]
     pub images: Option<Vec<String>>,
+    #[schema(value_type = Option<s::CatalogStatus>)]
     pub status: Option<CatalogStatus>,
 }
 
@@ -200,6 +422,14 @@ pub async fn patch_product_action(
     Ok(row)
 }
 
+/// Edits a product (not its stock: record a movement).
+#[utoipa::path(patch, path = "/api/pro/commercant/products/{id}", tag = "commercant",
+    params(("id" = Uuid, Path, description = "Produit")),
+    request_body = ProductPatch,
+    responses(
+        (status = 200, description = "Le produit modifié", body = MerchantProduct),
+        (status = 409, description = "Référence déjà utilisée (SKU_TAKEN)", body = ErrorEnvelope),
+    ))]
 pub async fn patch_product(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -211,6 +441,13 @@ pub async fn patch_product(
     )?))
 }
 
+/// Deletes a product without stock history (archive it otherwise).
+#[utoipa::path(delete, path = "/api/pro/commercant/products/{id}", tag = "commercant",
+    params(("id" = Uuid, Path, description = "Produit")),
+    responses(
+        (status = 204, description = "Produit supprimé"),
+        (status = 409, description = "Le produit a un historique de stock (PRODUCT_HAS_HISTORY)", body = ErrorEnvelope),
+    ))]
 pub async fn delete_product(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -230,6 +467,10 @@ pub struct StockQuery {
     pub low_stock: Option<String>,
 }
 
+/// Stock levels of the products not archived, low ones first.
+#[utoipa::path(get, path = "/api/pro/commercant/stock", tag = "commercant",
+    params(StockParams),
+    responses((status = 200, description = "Les niveaux de stock", body = Vec<StockLevelOut>)))]
 pub async fn stock_levels(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -240,6 +481,10 @@ pub async fn stock_levels(
     Ok(Json(to_json(&db::stock(&state.pool, m, low).await?)?))
 }
 
+/// The stock levels as a `;`-separated CSV file.
+#[utoipa::path(get, path = "/api/pro/commercant/stock/export.csv", tag = "commercant",
+    responses((status = 200, description = "Export CSV (pièce jointe `stock-AAAA-MM-JJ.csv`)",
+        content_type = "text/csv", body = String)))]
 pub async fn stock_csv(State(state): State<AppState>, user: CurrentUser) -> Result<Response> {
     let m = merchant_id(&state, &user).await?;
     let csv = db::stock_csv(&state.pool, m).await?;
@@ -269,6 +514,10 @@ pub struct MovementsQuery {
     pub limit: Option<i64>,
 }
 
+/// The stock movement journal, newest first.
+#[utoipa::path(get, path = "/api/pro/commercant/stock/movements", tag = "commercant",
+    params(MovementsParams),
+    responses((status = 200, description = "Une page de mouvements", body = Page<StockMovement>)))]
 pub async fn movements(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -286,13 +535,20 @@ pub async fn movements(
     )?))
 }
 
-#[derive(Debug, Deserialize)]
+/// A stock movement: IN/OUT take `quantity`, ADJUSTMENT takes `countedQuantity`.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(as = MerchantNewMovement)]
 pub struct NewMovement {
     pub product_id: Uuid,
     #[serde(rename = "type")]
+    #[schema(value_type = StockMovementKind)]
     pub kind: StockMovementType,
+    /// IN/OUT: required, 1 to 1 000 000 (not used by ADJUSTMENT).
+    #[schema(minimum = 1, maximum = 1_000_000)]
     pub quantity: Option<i32>,
+    /// ADJUSTMENT: required, the stock counted, 0 to 1 000 000 (not used by IN/OUT).
+    #[schema(minimum = 0, maximum = 1_000_000)]
     pub counted_quantity: Option<i32>,
     pub reason: Option<String>,
 }
@@ -305,6 +561,17 @@ pub async fn record_movement_action(
     n: NewMovement,
 ) -> Result<Value> {
     let m = merchant_id(state, user).await?;
+    // Checked whatever the type, as the OpenAPI description says.
+    if n.quantity
+        .is_some_and(|q| !(1..=MAX_MOVEMENT_QUANTITY).contains(&q))
+    {
+        return Err(spymeo_core::Error::field("quantity", "de 1 à 1 000 000").into());
+    }
+    if n.counted_quantity
+        .is_some_and(|q| !(0..=MAX_MOVEMENT_QUANTITY).contains(&q))
+    {
+        return Err(spymeo_core::Error::field("countedQuantity", "de 0 à 1 000 000").into());
+    }
     let input = match n.kind {
         StockMovementType::In => MovementInput::In(n.quantity.unwrap_or(0)),
         StockMovementType::Out => MovementInput::Out(n.quantity.unwrap_or(0)),
@@ -337,6 +604,14 @@ pub async fn record_movement_action(
     )
 }
 
+/// Records a stock movement (the database refuses a negative stock).
+#[utoipa::path(post, path = "/api/pro/commercant/stock/movements", tag = "commercant",
+    request_body = NewMovement,
+    responses(
+        (status = 201, description = "Mouvement enregistré", body = RecordedMovement),
+        (status = 404, description = "Produit inconnu ou d'un autre commerçant (NOT_FOUND)", body = ErrorEnvelope),
+        (status = 409, description = "Stock insuffisant (INSUFFICIENT_STOCK) ou stock compté égal au stock actuel (NO_CHANGE)", body = ErrorEnvelope),
+    ))]
 pub async fn record_movement(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -350,6 +625,10 @@ pub async fn record_movement(
 
 // ---- clients ----
 
+/// The merchant's client files.
+#[utoipa::path(get, path = "/api/pro/commercant/clients", tag = "commercant",
+    params(ClientsParams),
+    responses((status = 200, description = "Une page de fiches clients", body = Page<ShopClientOut>)))]
 pub async fn clients(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -360,6 +639,13 @@ pub async fn clients(
     ))
 }
 
+/// Creates a client file.
+#[utoipa::path(post, path = "/api/pro/commercant/clients", tag = "commercant",
+    request_body = ClientInput,
+    responses(
+        (status = 201, description = "Fiche client créée", body = ShopClientOut),
+        (status = 409, description = "Un client a déjà cette adresse (CLIENT_EMAIL_EXISTS)", body = ErrorEnvelope),
+    ))]
 pub async fn create_client(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -368,6 +654,10 @@ pub async fn create_client(
     s::create_client(&state, &user, Shop::Merchant, c).await
 }
 
+/// A client file with its latest 100 orders.
+#[utoipa::path(get, path = "/api/pro/commercant/clients/{id}", tag = "commercant",
+    params(("id" = Uuid, Path, description = "Fiche client")),
+    responses((status = 200, description = "La fiche et ses commandes", body = ShopClientDetail)))]
 pub async fn client(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -376,6 +666,14 @@ pub async fn client(
     Ok(Json(s::client(&state, &user, Shop::Merchant, id).await?))
 }
 
+/// Edits a client file.
+#[utoipa::path(patch, path = "/api/pro/commercant/clients/{id}", tag = "commercant",
+    params(("id" = Uuid, Path, description = "Fiche client")),
+    request_body = ClientPatch,
+    responses(
+        (status = 200, description = "La fiche modifiée", body = ShopClientOut),
+        (status = 409, description = "Un client a déjà cette adresse (CLIENT_EMAIL_EXISTS)", body = ErrorEnvelope),
+    ))]
 pub async fn patch_client(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -387,6 +685,10 @@ pub async fn patch_client(
     ))
 }
 
+/// Deletes a client file (its orders keep their customer snapshot).
+#[utoipa::path(delete, path = "/api/pro/commercant/clients/{id}", tag = "commercant",
+    params(("id" = Uuid, Path, description = "Fiche client")),
+    responses((status = 204, description = "Fiche supprimée")))]
 pub async fn delete_client(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -397,6 +699,10 @@ pub async fn delete_client(
 
 // ---- orders ----
 
+/// The merchant's orders, newest first.
+#[utoipa::path(get, path = "/api/pro/commercant/orders", tag = "commercant",
+    params(MerchantOrdersParams),
+    responses((status = 200, description = "Une page de commandes", body = Page<ShopOrder>)))]
 pub async fn orders_list(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -407,14 +713,20 @@ pub async fn orders_list(
     ))
 }
 
-#[derive(Debug, Default, Deserialize)]
+/// A new PENDING order; prices are those of the products now, the stock moves at payment.
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(as = MerchantNewOrder)]
 pub struct NewOrderInput {
+    /// A client file of the merchant: its name and e-mail are the default customer.
     pub client_id: Option<Uuid>,
+    /// Required (not blank) without `clientId`.
     pub customer_name: Option<String>,
+    #[schema(pattern = r"^\s*([^@\s]+@[^@\s.][^@\s]*\.[^@\s]*[^@\s.])?\s*$")]
     pub customer_email: Option<String>,
     pub shipping_address: Option<String>,
     #[serde(default)]
+    #[schema(required = true, min_items = 1)]
     pub items: Vec<ItemInput>,
     pub notes: Option<String>,
 }
@@ -440,6 +752,13 @@ pub async fn create_order_action(
     to_json(&detail)
 }
 
+/// Creates a PENDING order (number `CM-YYYY-NNNNN`).
+#[utoipa::path(post, path = "/api/pro/commercant/orders", tag = "commercant",
+    request_body = NewOrderInput,
+    responses(
+        (status = 201, description = "Commande créée", body = ShopOrderDetail),
+        (status = 404, description = "Produit ou fiche client inconnu ou d'un autre commerçant (NOT_FOUND)", body = ErrorEnvelope),
+    ))]
 pub async fn create_order(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -451,6 +770,10 @@ pub async fn create_order(
     ))
 }
 
+/// An order with its lines.
+#[utoipa::path(get, path = "/api/pro/commercant/orders/{id}", tag = "commercant",
+    params(("id" = Uuid, Path, description = "Commande")),
+    responses((status = 200, description = "La commande", body = ShopOrderDetail)))]
 pub async fn order(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -459,6 +782,14 @@ pub async fn order(
     Ok(Json(s::order(&state, &user, Shop::Merchant, id).await?))
 }
 
+/// Edits a PENDING order.
+#[utoipa::path(patch, path = "/api/pro/commercant/orders/{id}", tag = "commercant",
+    params(("id" = Uuid, Path, description = "Commande")),
+    request_body = OrderChanges,
+    responses(
+        (status = 200, description = "La commande modifiée", body = ShopOrderDetail),
+        (status = 409, description = "La commande n'est plus en attente (ORDER_LOCKED)", body = ErrorEnvelope),
+    ))]
 pub async fn patch_order(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -470,12 +801,20 @@ pub async fn patch_order(
     ))
 }
 
-#[derive(Debug, Deserialize)]
+/// A transition (§7.5): PENDING → PAID (with `paymentMethod`, takes the stock out) →
+/// SHIPPED → DELIVERED; CANCELLED or REFUNDED put the stock back unless `restock` is false.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(as = MerchantStatusChange)]
 pub struct StatusChange {
+    #[schema(value_type = s::MerchantOrderStatus)]
     pub status: MerchantOrderStatus,
+    /// Required for PAID.
+    #[schema(value_type = Option<s::PaymentMethod>)]
     pub payment_method: Option<PaymentMethod>,
+    /// When the payment happened (now by default; a future date counts as now).
     pub paid_at: Option<DateTime<Utc>>,
+    /// For SHIPPED.
     pub tracking_number: Option<String>,
     /// Refund and cancellation of a paid order put the stock back unless `false`.
     pub restock: Option<bool>,
@@ -533,6 +872,15 @@ pub async fn set_status_action(
     to_json(&detail)
 }
 
+/// Moves an order through its state machine: stock movements, pre-compta entry and status in
+/// one transaction.
+#[utoipa::path(post, path = "/api/pro/commercant/orders/{id}/status", tag = "commercant",
+    params(("id" = Uuid, Path, description = "Commande")),
+    request_body = StatusChange,
+    responses(
+        (status = 200, description = "La commande dans son nouveau statut", body = ShopOrderDetail),
+        (status = 409, description = "Transition impossible (INVALID_TRANSITION) ou stock insuffisant pour payer (INSUFFICIENT_STOCK)", body = ErrorEnvelope),
+    ))]
 pub async fn set_status(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -542,6 +890,10 @@ pub async fn set_status(
     Ok(Json(set_status_action(&state, &user, id, c).await?))
 }
 
+/// Statistics of the orders paid in the period, with the low-stock count.
+#[utoipa::path(get, path = "/api/pro/commercant/stats", tag = "commercant",
+    params(StatsParams),
+    responses((status = 200, description = "Les statistiques", body = ShopStats)))]
 pub async fn stats(
     State(state): State<AppState>,
     user: CurrentUser,

@@ -16,6 +16,7 @@ pub mod invoices;
 pub mod member;
 pub mod merchant;
 pub mod messaging;
+pub mod openapi;
 pub mod pass;
 pub mod payments;
 pub mod precompta;

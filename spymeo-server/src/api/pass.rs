@@ -15,9 +15,197 @@ use spymeo_core::domain::pass::CARNET_MONTHS;
 
 use super::payments::{self, Product};
 use super::public::{Paging, invalid};
+use crate::api::input::Body;
 use crate::auth::{CurrentUser, Role};
 use crate::error::{Error, Result};
 use crate::state::AppState;
+
+/// This module's part of the OpenAPI document (joined in `api::openapi`).
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(
+    get_pass,
+    resources,
+    discounts,
+    toggle_plan,
+    ship_carnet,
+    put_plan,
+    delete_plan,
+    pause,
+))]
+pub struct ApiDoc;
+
+// ---------------------------------------------------------------- OpenAPI descriptions
+
+/// A PASS formula.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)] // describes the `plan`/`renewal` values `plan_of` accepts
+pub enum PassPlanName {
+    #[schema(rename = "MONTHLY")]
+    Monthly,
+    #[schema(rename = "ANNUAL")]
+    Annual,
+}
+
+/// The only product of `PUT /api/account/plan`.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)] // describes the `plan` value `put_plan` accepts
+pub enum PassAccountPlan {
+    #[schema(rename = "PASS")]
+    Pass,
+}
+
+/// The pause of the subscription (once, 30 days).
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)] // describes `pause` of `snapshot` and `billing_json`
+pub struct PassPause {
+    pub used: bool,
+    pub active: bool,
+    #[schema(required = true)]
+    pub until: Option<chrono::DateTime<Utc>>,
+}
+
+/// The carnet de vie (sent after 6 paid months or with the annual plan).
+#[derive(utoipa::ToSchema)]
+#[schema(rename_all = "camelCase")]
+#[allow(dead_code)] // describes `carnet` of `snapshot`
+pub struct PassCarnet {
+    /// NOT_ELIGIBLE, PENDING, PROCESSING, SHIPPED ou DELIVERED.
+    #[schema(example = "PENDING")]
+    pub status: String,
+    #[schema(required = true)]
+    pub eta: Option<chrono::NaiveDate>,
+    #[schema(required = true)]
+    pub tracking_number: Option<String>,
+    /// Adresse de livraison enregistrée.
+    pub address_set: bool,
+    /// Mois payés requis (formule mensuelle).
+    pub months_required: i32,
+}
+
+/// A monthly PASS resource.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)] // describes `pass_view::PassResource`
+pub struct PassResourceOut {
+    pub id: uuid::Uuid,
+    /// `YYYY-MM`.
+    #[schema(example = "2026-01")]
+    pub month: String,
+    pub title: String,
+    #[schema(required = true)]
+    pub description: Option<String>,
+    /// PODCAST, BOOKLET ou VIDEO.
+    #[serde(rename = "type")]
+    #[schema(example = "PODCAST")]
+    pub kind: String,
+    /// Null sans avantages PASS.
+    #[schema(required = true)]
+    pub url: Option<String>,
+}
+
+/// A partner's discount for PASS members.
+#[derive(utoipa::ToSchema)]
+#[schema(rename_all = "camelCase")]
+#[allow(dead_code)] // describes `pass_view::Discount`
+pub struct PassDiscount {
+    pub id: uuid::Uuid,
+    pub name: String,
+    #[schema(example = "PRACTITIONER")]
+    pub kind: String,
+    #[schema(required = true)]
+    pub city: Option<String>,
+    /// Remise en pourcentage.
+    pub rate_pct: i16,
+    #[schema(required = true)]
+    pub conditions: Option<String>,
+    pub href: String,
+}
+
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)] // describes `Paging::envelope` of `discounts`
+pub struct PassDiscountPage {
+    pub items: Vec<PassDiscount>,
+    pub page: i64,
+    pub limit: i64,
+    pub total: i64,
+}
+
+/// `PassSnapshot` of DOMAIN.md §6.7: only `{active: false}` without any subscription.
+#[derive(utoipa::ToSchema)]
+#[schema(rename_all = "camelCase")]
+#[allow(dead_code)] // describes what `snapshot` writes
+pub struct PassSnapshot {
+    /// Avantages PASS en cours (ACTIVE ou PAST_DUE).
+    pub active: bool,
+    /// PENDING_PAYMENT, ACTIVE, PAUSED, PAST_DUE, CANCELLED ou EXPIRED.
+    #[schema(required = false, example = "ACTIVE")]
+    pub status: String,
+    /// MONTHLY ou ANNUAL.
+    #[schema(required = false, example = "MONTHLY")]
+    pub plan: String,
+    /// Formule au prochain renouvellement, quand elle change.
+    pub pending_plan: Option<String>,
+    pub started_at: Option<chrono::DateTime<Utc>>,
+    /// Null quand la résiliation est programmée.
+    pub next_billing_at: Option<chrono::DateTime<Utc>>,
+    pub current_period_end: Option<chrono::DateTime<Utc>>,
+    #[schema(required = false)]
+    pub months_paid: i32,
+    #[schema(required = false)]
+    pub cancel_at_period_end: bool,
+    #[schema(required = false)]
+    pub pause: PassPause,
+    #[schema(required = false)]
+    pub carnet: PassCarnet,
+    /// Les ressources du mois (à défaut les 3 dernières).
+    #[schema(required = false)]
+    pub resources: Vec<PassResourceOut>,
+    /// Quelques remises partenaires.
+    #[schema(required = false)]
+    pub discounts: Vec<PassDiscount>,
+}
+
+/// A payment of the billing history.
+#[derive(utoipa::ToSchema)]
+#[schema(rename_all = "camelCase")]
+#[allow(dead_code)] // describes `payments` of `account::billing_json`
+pub struct PassPaymentOut {
+    pub id: uuid::Uuid,
+    pub date: chrono::DateTime<Utc>,
+    pub amount_cents: i32,
+    pub description: String,
+    /// PAID, FAILED ou REFUNDED.
+    #[schema(example = "PAID")]
+    pub status: String,
+    #[schema(required = true)]
+    pub receipt_url: Option<String>,
+}
+
+/// The billing view of `account::billing_json`, after a plan change.
+#[derive(utoipa::ToSchema)]
+#[schema(rename_all = "camelCase")]
+#[allow(dead_code)] // describes `account::billing_json` plus what `put_plan` adds
+pub struct PassBilling {
+    /// FREE, PASS ou PRO.
+    #[schema(example = "PASS")]
+    pub plan: String,
+    /// Formule du PASS (MONTHLY ou ANNUAL), null sans abonnement.
+    #[schema(required = true)]
+    pub renewal: Option<String>,
+    #[schema(required = true)]
+    pub status: Option<String>,
+    #[schema(required = true)]
+    pub current_period_end: Option<chrono::DateTime<Utc>>,
+    #[schema(required = true)]
+    pub member_since: Option<chrono::DateTime<Utc>>,
+    pub cancel_at_period_end: bool,
+    pub pause: PassPause,
+    pub payments: Vec<PassPaymentOut>,
+    /// `PUT` sans abonnement en cours : la page de paiement où aller.
+    #[schema(required = false)]
+    pub checkout_url: String,
+    /// `PUT` : la formule du prochain renouvellement, quand il existe un abonnement.
+    pub pending_plan: Option<String>,
+}
 
 /// The current month, `YYYY-MM` in Paris.
 pub fn current_month() -> String {
@@ -60,6 +248,9 @@ pub async fn snapshot(state: &AppState, user: &CurrentUser) -> Result<Value> {
     }))
 }
 
+/// My PASS (§6.7 PassSnapshot).
+#[utoipa::path(get, path = "/api/user/pass", tag = "pass",
+    responses((status = 200, description = "Mon PASS", body = PassSnapshot)))]
 pub async fn get_pass(State(state): State<AppState>, user: CurrentUser) -> Result<Json<Value>> {
     Ok(Json(snapshot(&state, &user).await?))
 }
@@ -69,8 +260,11 @@ pub fn has_benefits(user: &CurrentUser) -> bool {
     user.role == Role::PassUser
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ResourceParams {
+    /// `YYYY-MM` (vide ou absent : tous les mois).
+    #[param(pattern = "^\\s*([0-9]{4}-(0[1-9]|1[0-2]))?\\s*$", example = "2026-01")]
     pub month: Option<String>,
 }
 
@@ -85,7 +279,10 @@ pub fn valid_month(m: &str) -> bool {
         )
 }
 
-/// `GET /api/user/pass/resources?month`: `url` null unless PASS (AR-16).
+/// The published PASS resources (`url` null unless PASS benefits, AR-16).
+#[utoipa::path(get, path = "/api/user/pass/resources", tag = "pass",
+    params(ResourceParams),
+    responses((status = 200, description = "Les ressources", body = Vec<PassResourceOut>)))]
 pub async fn resources(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -99,11 +296,21 @@ pub async fn resources(
     Ok(Json(json!(items)))
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct DiscountParams {
+    /// PRACTITIONER, ARTISAN, COMMERCANT, CENTER ou EXTERNAL (vide : tous).
+    #[param(
+        pattern = "^\\s*(PRACTITIONER|ARTISAN|COMMERCANT|CENTER|EXTERNAL)?\\s*$",
+        example = "ARTISAN"
+    )]
     pub kind: Option<String>,
+    /// Ville exacte (sans casse).
     pub city: Option<String>,
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 10000)]
     pub page: Option<String>,
+    /// 20 par défaut.
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 100)]
     pub limit: Option<String>,
 }
 
@@ -115,6 +322,10 @@ pub const PARTNER_KINDS: [&str; 5] = [
     "EXTERNAL",
 ];
 
+/// The partners' discounts, best rate first.
+#[utoipa::path(get, path = "/api/user/pass/discounts", tag = "pass",
+    params(DiscountParams),
+    responses((status = 200, description = "Les remises", body = PassDiscountPage)))]
 pub async fn discounts(
     State(state): State<AppState>,
     _user: CurrentUser,
@@ -131,8 +342,10 @@ pub async fn discounts(
     Ok(Json(paging.envelope(&items, total)))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[schema(as = PassPlanRequest)]
 pub struct PlanRequest {
+    #[schema(value_type = PassPlanName)]
     pub plan: String,
 }
 
@@ -144,11 +357,18 @@ fn plan_of(s: &str) -> Result<PassPlan> {
     }
 }
 
-/// `POST /api/user/pass/toggle-plan {plan}`: the other plan from the next renewal.
+/// Switches to the other plan from the next renewal (withdraws a scheduled cancellation).
+#[utoipa::path(post, path = "/api/user/pass/toggle-plan", tag = "pass",
+    request_body = PlanRequest,
+    responses(
+        (status = 200, description = "Mon PASS", body = PassSnapshot),
+        (status = 404, description = "Aucun abonnement (NOT_FOUND)", body = crate::api::openapi::ErrorEnvelope),
+        (status = 409, description = "Déjà cette formule (SAME_PLAN)", body = crate::api::openapi::ErrorEnvelope),
+    ))]
 pub async fn toggle_plan(
     State(state): State<AppState>,
     user: CurrentUser,
-    Json(r): Json<PlanRequest>,
+    Body(r): Body<PlanRequest>,
 ) -> Result<Json<Value>> {
     let plan = plan_of(&r.plan)?;
     switch_plan(&state, &user, plan).await.map_err(|e| {
@@ -172,22 +392,33 @@ pub async fn switch_plan(state: &AppState, user: &CurrentUser, plan: PassPlan) -
     Ok(())
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(as = PassCarnetAddress)]
 pub struct CarnetRequest {
+    #[schema(max_length = 120, pattern = "\\S")]
     pub name: String,
+    #[schema(max_length = 200, pattern = "\\S")]
     pub line1: String,
     pub line2: Option<String>,
+    /// Code postal français à 5 chiffres.
+    #[schema(pattern = "^\\s*[0-9]{5}\\s*$", example = "21000")]
     pub postal_code: String,
+    #[schema(max_length = 80, pattern = "\\S")]
     pub city: String,
 }
 
-/// `POST /api/user/pass/ship-carnet`: the delivery address (the status is never set by the
-/// member, only by the payment rule and the admin's shipping steps).
+/// Sets the carnet's delivery address (the shipping status is never set by the member).
+#[utoipa::path(post, path = "/api/user/pass/ship-carnet", tag = "pass",
+    request_body = CarnetRequest,
+    responses(
+        (status = 200, description = "Mon PASS", body = PassSnapshot),
+        (status = 409, description = "Pas de PASS en cours ou carnet déjà en préparation (CARNET_NOT_ELIGIBLE, CARNET_ALREADY_SHIPPED)", body = crate::api::openapi::ErrorEnvelope),
+    ))]
 pub async fn ship_carnet(
     State(state): State<AppState>,
     user: CurrentUser,
-    Json(r): Json<CarnetRequest>,
+    Body(r): Body<CarnetRequest>,
 ) -> Result<Json<Value>> {
     save_carnet_address(&state, &user, r).await?;
     Ok(Json(snapshot(&state, &user).await?))
@@ -269,18 +500,31 @@ fn members_only(user: &CurrentUser) -> Result<()> {
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[schema(as = PassAccountPlanRequest)]
 pub struct AccountPlanRequest {
+    #[schema(value_type = PassAccountPlan)]
     pub plan: String,
+    /// MONTHLY par défaut.
+    #[schema(value_type = Option<PassPlanName>)]
     pub renewal: Option<String>,
 }
 
-/// `PUT /api/account/plan {plan:"PASS", renewal}`: a checkout when there is no running
-/// subscription, else the plan switch (and a scheduled cancellation withdrawn).
+/// Chooses the PASS (`{plan:"PASS", renewal}`).
+///
+/// A checkout when no subscription runs (`checkoutUrl`), else the plan switch (and a
+/// scheduled cancellation withdrawn).
+#[utoipa::path(put, path = "/api/account/plan", tag = "pass",
+    request_body = AccountPlanRequest,
+    responses(
+        (status = 200, description = "Ma facturation", body = PassBilling),
+        (status = 409, description = "Réservé aux membres ou déjà cette formule (PASS_MEMBERS_ONLY, PASS_ALREADY_ACTIVE)", body = crate::api::openapi::ErrorEnvelope),
+        (status = 503, description = "Paiement en ligne indisponible (PAYMENT_UNAVAILABLE) ou base indisponible", body = crate::api::openapi::ErrorEnvelope),
+    ))]
 pub async fn put_plan(
     State(state): State<AppState>,
     user: CurrentUser,
-    Json(r): Json<AccountPlanRequest>,
+    Body(r): Body<AccountPlanRequest>,
 ) -> Result<Json<Value>> {
     members_only(&user)?;
     if r.plan != "PASS" {
@@ -305,7 +549,13 @@ pub async fn put_plan(
     Ok(Json(billing))
 }
 
-/// `DELETE /api/account/plan`: cancel at the end of the paid period.
+/// Cancels my PASS at the end of the paid period.
+#[utoipa::path(delete, path = "/api/account/plan", tag = "pass",
+    responses(
+        (status = 200, description = "Ma facturation", body = PassBilling),
+        (status = 404, description = "Aucun abonnement (NOT_FOUND)", body = crate::api::openapi::ErrorEnvelope),
+        (status = 409, description = "Réservé aux membres ou PASS non actif (PASS_MEMBERS_ONLY, PASS_NOT_ACTIVE)", body = crate::api::openapi::ErrorEnvelope),
+    ))]
 pub async fn delete_plan(State(state): State<AppState>, user: CurrentUser) -> Result<Json<Value>> {
     members_only(&user)?;
     let mut conn = state.pool.acquire().await?;
@@ -315,7 +565,13 @@ pub async fn delete_plan(State(state): State<AppState>, user: CurrentUser) -> Re
     ))
 }
 
-/// `POST /api/account/plan/pause`: once, 30 days.
+/// Pauses my PASS for 30 days (once per subscription).
+#[utoipa::path(post, path = "/api/account/plan/pause", tag = "pass",
+    responses(
+        (status = 200, description = "Ma facturation", body = PassBilling),
+        (status = 404, description = "Aucun abonnement (NOT_FOUND)", body = crate::api::openapi::ErrorEnvelope),
+        (status = 409, description = "Réservé aux membres, PASS non actif ou pause déjà utilisée (PASS_MEMBERS_ONLY, PASS_NOT_ACTIVE, PAUSE_ALREADY_USED)", body = crate::api::openapi::ErrorEnvelope),
+    ))]
 pub async fn pause(State(state): State<AppState>, user: CurrentUser) -> Result<Json<Value>> {
     members_only(&user)?;
     let mut conn = state.pool.acquire().await?;

@@ -23,9 +23,125 @@ use spymeo_core::db::{pass, pass_view, pros};
 use spymeo_core::domain::PassPlan;
 use uuid::Uuid;
 
+use crate::api::input::Body;
 use crate::auth::{CurrentUser, Role};
 use crate::error::{Error, Result};
 use crate::state::AppState;
+
+/// This module's part of the OpenAPI document (joined in `api::openapi`).
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(webhook, create_checkout, pass_checkout, verify_checkout))]
+pub struct ApiDoc;
+
+// ---------------------------------------------------------------- OpenAPI descriptions
+
+/// A provider event (Stripe-compatible), as far as this server reads it.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)] // describes what `receive` reads
+pub struct PayWebhookEvent {
+    /// Identifiant de l'événement (idempotence).
+    #[schema(example = "evt_123")]
+    pub id: String,
+    /// checkout.session.completed, invoice.paid, invoice.payment_failed,
+    /// customer.subscription.deleted (les autres sont enregistrés et acquittés).
+    #[serde(rename = "type")]
+    #[schema(example = "invoice.paid")]
+    pub kind: String,
+    /// `{object: {...}}` : l'objet du prestataire.
+    #[schema(value_type = Object, required = false)]
+    pub data: serde_json::Value,
+}
+
+/// The acknowledgement of a provider event.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct PayWebhookAck {
+    /// Toujours true.
+    pub received: bool,
+    /// Événement déjà reçu (livraison répétée).
+    pub duplicate: bool,
+}
+
+/// Where to send the browser.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct PayCheckout {
+    /// La page de paiement hébergée (simulée hors production).
+    #[schema(example = "/payment/simulation?product=PASS_MONTHLY")]
+    pub checkout_url: String,
+}
+
+/// The state of one of my checkout sessions.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct PayCheckoutStatus {
+    /// paid, pending ou failed.
+    #[schema(example = "paid")]
+    pub status: &'static str,
+}
+
+const ALL_PRODUCTS: &[&str] = &[
+    "PASS_MONTHLY",
+    "MONTHLY",
+    "PASS_ANNUAL",
+    "ANNUAL",
+    "PRO_MEMBERSHIP",
+];
+const PASS_PRODUCTS: &[&str] = &["PASS_MONTHLY", "MONTHLY", "PASS_ANNUAL", "ANNUAL"];
+
+/// `{product?, plan?}` where `product`, when given (not null), decides; else `plan`.
+fn checkout_schema(values: &[&str]) -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+    use utoipa::openapi::schema::{AllOfBuilder, AnyOfBuilder, ObjectBuilder, SchemaType, Type};
+    let nullable_string =
+        || ObjectBuilder::new().schema_type(SchemaType::from_iter([Type::String, Type::Null]));
+    let one_of_values = || {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .enum_values(Some(values.iter().copied()))
+    };
+    let base = ObjectBuilder::new()
+        .property(
+            "product",
+            nullable_string().description(Some("Produit (prioritaire sur `plan`)")),
+        )
+        .property(
+            "plan",
+            nullable_string().description(Some("Synonyme de `product`")),
+        );
+    let by_product = ObjectBuilder::new()
+        .property("product", one_of_values())
+        .required("product");
+    let by_plan = ObjectBuilder::new()
+        .property("product", ObjectBuilder::new().schema_type(Type::Null))
+        .property("plan", one_of_values())
+        .required("plan");
+    AllOfBuilder::new()
+        .item(base)
+        .item(AnyOfBuilder::new().item(by_product).item(by_plan))
+        .into()
+}
+
+/// Body of `POST /api/payment/create-checkout`.
+#[allow(dead_code)] // a description only
+pub struct PayCheckoutRequest;
+
+impl utoipa::PartialSchema for PayCheckoutRequest {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        checkout_schema(ALL_PRODUCTS)
+    }
+}
+
+impl utoipa::ToSchema for PayCheckoutRequest {}
+
+/// Body of `POST /api/user/pass/checkout`.
+#[allow(dead_code)] // a description only
+pub struct PayPassCheckoutRequest;
+
+impl utoipa::PartialSchema for PayPassCheckoutRequest {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        checkout_schema(PASS_PRODUCTS)
+    }
+}
+
+impl utoipa::ToSchema for PayPassCheckoutRequest {}
 
 /// The secret `spymeo dev` uses unless `PAYMENT_WEBHOOK_SECRET` is set (development only).
 pub const DEV_WEBHOOK_SECRET: &str = "whsec_spymeo_dev_only";
@@ -83,19 +199,34 @@ pub fn verify(secret: &str, header: &str, body: &[u8], now: DateTime<Utc>) -> Re
     Err(bad_signature())
 }
 
-/// `POST /api/payment/webhook` (alias `/api/stripe/webhooks`).
+/// The payment provider's webhook (alias `/api/stripe/webhooks`).
+///
+/// Authenticated by the `Stripe-Signature` header (no session, no Origin check), idempotent
+/// by event id. A missing or wrong signature answers 400 BAD_SIGNATURE.
+#[utoipa::path(post, path = "/api/payment/webhook", tag = "payments",
+    params(("Stripe-Signature" = String, Header,
+        description = "`t=<horodatage>,v1=<HMAC-SHA256 hex de \"{t}.{corps}\">` (5 minutes de tolérance)",
+        example = "t=1767225600,v1=5257a869e7ecebeda32affa62cdca3fa51cad7e77a0e56ff536d0ce8e108d8bd")),
+    request_body = PayWebhookEvent,
+    responses(
+        (status = 200, description = "Événement reçu (appliqué, refusé par les règles ou déjà reçu)", body = PayWebhookAck),
+        (status = 400, description = "Signature absente ou invalide (BAD_SIGNATURE), événement illisible ou sans id ni type (VALIDATION_FAILED)", body = crate::api::openapi::ErrorEnvelope),
+    ))]
 pub async fn webhook(
     State(state): State<AppState>,
     headers: HeaderMap,
     body: Bytes,
-) -> Result<Json<Value>> {
+) -> Result<Json<PayWebhookAck>> {
     let signature = headers
         .get("stripe-signature")
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default()
         .to_owned();
     let duplicate = receive(&state, &signature, &body).await?;
-    Ok(Json(json!({ "received": true, "duplicate": duplicate })))
+    Ok(Json(PayWebhookAck {
+        received: true,
+        duplicate,
+    }))
 }
 
 /// Verifies and processes one provider event; returns true for a duplicate delivery. Shared
@@ -377,33 +508,50 @@ fn product_of(req: &CheckoutRequest) -> Result<Product> {
         .ok_or_else(|| crate::api::public::invalid("product"))
 }
 
-/// `POST /api/payment/create-checkout {product}`.
+/// Starts a checkout (`{product}`): the PASS for members, the pending membership for pros.
+#[utoipa::path(post, path = "/api/payment/create-checkout", tag = "payments",
+    request_body = PayCheckoutRequest,
+    responses(
+        (status = 200, description = "La page de paiement", body = PayCheckout),
+        (status = 409, description = "Produit non ouvert à ce compte ou PASS déjà actif (PASS_MEMBERS_ONLY, NO_PENDING_MEMBERSHIP, PASS_ALREADY_ACTIVE, FORBIDDEN)", body = crate::api::openapi::ErrorEnvelope),
+        (status = 503, description = "Paiement en ligne indisponible (PAYMENT_UNAVAILABLE) ou base indisponible", body = crate::api::openapi::ErrorEnvelope),
+    ))]
 pub async fn create_checkout(
     State(state): State<AppState>,
     user: CurrentUser,
-    Json(req): Json<CheckoutRequest>,
-) -> Result<Json<Value>> {
+    Body(req): Body<CheckoutRequest>,
+) -> Result<Json<PayCheckout>> {
     let product = product_of(&req)?;
     let url = start_checkout(&state, &user, product).await?;
-    Ok(Json(json!({ "checkoutUrl": url })))
+    Ok(Json(PayCheckout { checkout_url: url }))
 }
 
-/// `POST /api/user/pass/checkout {plan}`.
+/// Starts the PASS checkout (`{plan}`).
+#[utoipa::path(post, path = "/api/user/pass/checkout", tag = "payments",
+    request_body = PayPassCheckoutRequest,
+    responses(
+        (status = 200, description = "La page de paiement", body = PayCheckout),
+        (status = 409, description = "PASS déjà actif (PASS_ALREADY_ACTIVE)", body = crate::api::openapi::ErrorEnvelope),
+        (status = 503, description = "Paiement en ligne indisponible (PAYMENT_UNAVAILABLE) ou base indisponible", body = crate::api::openapi::ErrorEnvelope),
+    ))]
 pub async fn pass_checkout(
     State(state): State<AppState>,
     user: CurrentUser,
-    Json(req): Json<CheckoutRequest>,
-) -> Result<Json<Value>> {
+    Body(req): Body<CheckoutRequest>,
+) -> Result<Json<PayCheckout>> {
     let product = product_of(&req)?;
     if product == Product::ProMembership {
         return Err(crate::api::public::invalid("plan"));
     }
     let url = start_checkout(&state, &user, product).await?;
-    Ok(Json(json!({ "checkoutUrl": url })))
+    Ok(Json(PayCheckout { checkout_url: url }))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct VerifyParams {
+    /// L'identifiant de session de paiement rendu par la page de paiement.
+    #[param(example = "cs_sim_0c8d3f1e2a4b4c5d9e8f7a6b5c4d3e2f")]
     pub session_id: Option<String>,
 }
 
@@ -442,17 +590,23 @@ pub async fn checkout_status(
     }))
 }
 
-/// `GET /api/payment/verify?session_id`.
+/// The state of one of my checkout sessions (`?session_id`).
+#[utoipa::path(get, path = "/api/payment/verify", tag = "payments",
+    params(VerifyParams),
+    responses(
+        (status = 200, description = "État du paiement", body = PayCheckoutStatus),
+        (status = 404, description = "Session absente ou pas la mienne (NOT_FOUND)", body = crate::api::openapi::ErrorEnvelope),
+    ))]
 pub async fn verify_checkout(
     State(state): State<AppState>,
     user: CurrentUser,
     Query(p): Query<VerifyParams>,
-) -> Result<Json<Value>> {
+) -> Result<Json<PayCheckoutStatus>> {
     let session = p.session_id.unwrap_or_default();
     let status = checkout_status(&state, &user, &session)
         .await?
         .ok_or_else(Error::not_found)?;
-    Ok(Json(json!({ "status": status })))
+    Ok(Json(PayCheckoutStatus { status }))
 }
 
 /// The events a provider sends after a successful hosted checkout, signed with our secret:

@@ -19,10 +19,244 @@ use spymeo_core::domain::{
 use uuid::Uuid;
 
 use super::clients::{paging, read_upload};
+use crate::api::input;
 use crate::auth::CurrentUser;
 use crate::error::{Error, Result};
 use crate::state::AppState;
 use crate::validate::Fields;
+
+/// This module's part of the OpenAPI document (joined in `api::openapi`).
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(
+    get_config,
+    put_config,
+    list_transactions,
+    create_transaction,
+    patch_transaction,
+    delete_transaction,
+    list_receipts,
+    upload_receipt,
+    get_receipt,
+    delete_receipt,
+    summary,
+    export,
+))]
+pub struct ApiDoc;
+
+/// What the handlers of this module write (`json!` builders), for the OpenAPI document.
+pub mod doc {
+    #![allow(dead_code)] // descriptions of what the `json!` builders write
+    use chrono::{DateTime, NaiveDate, Utc};
+    use serde::Serialize;
+    use utoipa::ToSchema;
+    use uuid::Uuid;
+
+    use crate::api::invoices::doc::PaymentMethod;
+
+    /// Statut juridique.
+    #[derive(Serialize, ToSchema)]
+    #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+    pub enum LegalStatus {
+        Micro,
+        Ei,
+        Eurl,
+        Sasu,
+        Sas,
+    }
+
+    /// Régime de TVA.
+    #[derive(Serialize, ToSchema)]
+    #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+    pub enum VatScheme {
+        Franchise,
+        ReelSimplifie,
+        ReelNormal,
+    }
+
+    /// Périodicité des déclarations.
+    #[derive(Serialize, ToSchema)]
+    #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+    pub enum DeclarationPeriodicity {
+        Monthly,
+        Quarterly,
+    }
+
+    /// Type d'écriture.
+    #[derive(Serialize, ToSchema)]
+    #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+    pub enum PrecomptaType {
+        Sale,
+        Refund,
+        Expense,
+        Adjustment,
+    }
+
+    /// Type d'une écriture saisie à la main (un remboursement passe par un avoir).
+    #[derive(Serialize, ToSchema)]
+    #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+    pub enum ManualPrecomptaType {
+        Sale,
+        Expense,
+        Adjustment,
+    }
+
+    /// Origine d'une écriture.
+    #[derive(Serialize, ToSchema)]
+    #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+    pub enum PrecomptaSource {
+        Invoice,
+        ArtisanOrder,
+        MerchantOrder,
+        Enrollment,
+        Manual,
+    }
+
+    #[derive(Serialize, ToSchema)]
+    #[serde(rename_all = "lowercase")]
+    pub enum PrecomptaExportFormat {
+        Csv,
+    }
+
+    #[derive(Serialize, ToSchema)]
+    #[serde(rename_all = "lowercase")]
+    pub enum PrecomptaExportBook {
+        /// Livre des recettes (défaut).
+        Recettes,
+        /// Registre des dépenses.
+        Depenses,
+    }
+
+    /// What `config_json` writes.
+    #[derive(Serialize, ToSchema)]
+    #[serde(rename_all = "camelCase")]
+    pub struct PrecomptaConfigOut {
+        pub legal_status: LegalStatus,
+        pub vat_scheme: VatScheme,
+        pub default_vat_rate_bp: i16,
+        /// Taux de cotisations sociales, en points de base.
+        pub social_rate_bp: i16,
+        pub revenue_threshold_cents: i64,
+        pub vat_franchise_threshold_cents: i64,
+        pub vat_number: Option<String>,
+        pub declaration_periodicity: DeclarationPeriodicity,
+        pub iban: Option<String>,
+        pub bic: Option<String>,
+        pub bank_name: Option<String>,
+        pub invoice_payment_terms: String,
+        pub invoice_late_penalty_text: String,
+    }
+
+    /// What `entry_json` writes.
+    #[derive(Serialize, ToSchema)]
+    #[serde(rename_all = "camelCase")]
+    pub struct PrecomptaEntryOut {
+        pub id: Uuid,
+        pub entry_date: NaiveDate,
+        #[serde(rename = "type")]
+        pub kind: PrecomptaType,
+        pub source: PrecomptaSource,
+        pub label: String,
+        pub counterparty: Option<String>,
+        pub piece_ref: Option<String>,
+        pub category: Option<String>,
+        /// Signé : négatif pour une dépense ou un remboursement.
+        pub amount_ttc_cents: i32,
+        pub vat_rate_bp: Option<i16>,
+        pub vat_cents: i32,
+        pub payment_method: Option<PaymentMethod>,
+        pub invoice_id: Option<Uuid>,
+        pub receipt_document_id: Option<Uuid>,
+        /// Seules les écritures MANUAL se modifient.
+        pub editable: bool,
+    }
+
+    /// What `list_transactions` writes.
+    #[derive(Serialize, ToSchema)]
+    pub struct PrecomptaEntryPage {
+        pub items: Vec<PrecomptaEntryOut>,
+        pub page: i64,
+        pub limit: i64,
+        pub total: i64,
+        /// Sur toutes les écritures filtrées, pas seulement la page.
+        pub totals: PrecomptaEntryTotals,
+    }
+
+    #[derive(Serialize, ToSchema)]
+    #[serde(rename_all = "camelCase")]
+    pub struct PrecomptaEntryTotals {
+        pub recettes_cents: i64,
+        pub depenses_cents: i64,
+        pub vat_cents: i64,
+    }
+
+    /// What `upload_receipt` writes.
+    #[derive(Serialize, ToSchema)]
+    pub struct PrecomptaReceiptCreated {
+        pub id: Uuid,
+    }
+
+    /// What `list_receipts` writes for each receipt.
+    #[derive(Serialize, ToSchema)]
+    #[serde(rename_all = "camelCase")]
+    pub struct PrecomptaReceiptOut {
+        pub id: Uuid,
+        pub filename: String,
+        pub uploaded_at: DateTime<Utc>,
+        pub size: Option<i64>,
+        #[schema(example = "application/pdf")]
+        pub mime: String,
+        /// L'écriture qui le cite.
+        pub entry_id: Option<Uuid>,
+    }
+
+    /// The multipart form of `upload_receipt`.
+    #[derive(ToSchema)]
+    #[schema(rename_all = "camelCase")]
+    pub struct PrecomptaReceiptUpload {
+        /// PDF, JPEG ou PNG (reconnu à son contenu), 10 Mio au plus.
+        #[schema(value_type = String, format = Binary)]
+        pub file: Vec<u8>,
+        /// Une écriture à laquelle joindre le justificatif (404 si inconnue).
+        #[schema(value_type = Option<Uuid>)]
+        pub tx_id: Option<String>,
+    }
+
+    /// What `summary_json` writes.
+    #[derive(Serialize, ToSchema)]
+    #[serde(rename_all = "camelCase")]
+    pub struct PrecomptaSummaryOut {
+        pub year: i32,
+        /// Douze mois.
+        pub months: Vec<PrecomptaMonth>,
+        /// Quatre trimestres.
+        pub quarters: Vec<PrecomptaQuarter>,
+        /// Recettes HT de l'année.
+        pub year_recettes_cents: i64,
+        pub threshold_cents: i64,
+        pub threshold_used_pct: f64,
+        pub vat_franchise_threshold_cents: i64,
+        pub vat_franchise_used_pct: f64,
+        pub estimated_social_cents: i64,
+    }
+
+    #[derive(Serialize, ToSchema)]
+    #[serde(rename_all = "camelCase")]
+    pub struct PrecomptaMonth {
+        #[schema(minimum = 1, maximum = 12)]
+        pub month: i32,
+        pub recettes_cents: i64,
+        pub depenses_cents: i64,
+    }
+
+    #[derive(Serialize, ToSchema)]
+    #[serde(rename_all = "camelCase")]
+    pub struct PrecomptaQuarter {
+        #[schema(minimum = 1, maximum = 4)]
+        pub quarter: i32,
+        pub recettes_cents: i64,
+        pub depenses_cents: i64,
+    }
+}
 
 /// Receipts: 10 MiB, PDF/JPEG/PNG recognised from their bytes.
 pub const RECEIPT_MAX_BYTES: usize = 10 * 1024 * 1024;
@@ -44,25 +278,45 @@ pub fn config_json(c: &FullConfig) -> Value {
     })
 }
 
+/// La configuration de pré-compta (créée avec les défauts du rôle au premier appel).
+#[utoipa::path(get, path = "/api/precompta/config", tag = "precompta",
+    responses((status = 200, description = "La configuration", body = doc::PrecomptaConfigOut)))]
 pub async fn get_config(State(state): State<AppState>, user: CurrentUser) -> Result<Json<Value>> {
     ensure_config(&state, &user).await?;
     let mut conn = state.pool.acquire().await?;
     Ok(Json(config_json(&pb::config(&mut conn, user.id).await?)))
 }
 
-#[derive(Debug, Deserialize)]
+/// Toute la configuration. Hors franchise, le n° de TVA est requis ; en franchise, le taux
+/// par défaut est 0.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ConfigBody {
+    #[schema(value_type = doc::LegalStatus)]
     pub legal_status: LegalStatus,
+    #[schema(value_type = doc::VatScheme)]
     pub vat_scheme: VatScheme,
+    /// Défaut 0.
     #[serde(default)]
+    #[schema(schema_with = crate::api::invoices::doc::vat_rate_schema)]
     pub default_vat_rate_bp: i16,
+    /// Points de base (0 à 100 %).
+    #[schema(minimum = 0, maximum = 10000)]
     pub social_rate_bp: i16,
+    #[schema(minimum = 1)]
     pub revenue_threshold_cents: i64,
+    #[schema(minimum = 1)]
     pub vat_franchise_threshold_cents: i64,
+    /// N° de TVA intracommunautaire FR (espaces ignorés).
+    #[schema(example = "FR40123456789", pattern = "^FR[0-9A-Z]{2}[0-9]{9}$")]
     pub vat_number: Option<String>,
+    /// Défaut MONTHLY.
+    #[schema(value_type = Option<doc::DeclarationPeriodicity>)]
     pub declaration_periodicity: Option<String>,
+    /// Sans espaces ni minuscules.
+    #[schema(pattern = "^[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}$")]
     pub iban: Option<String>,
+    #[schema(pattern = "^[A-Z0-9]{8}([A-Z0-9]{3})?$")]
     pub bic: Option<String>,
     pub bank_name: Option<String>,
     pub invoice_payment_terms: Option<String>,
@@ -123,10 +377,14 @@ pub async fn save_config(state: &AppState, user: &CurrentUser, b: &ConfigBody) -
     Ok(())
 }
 
+/// Enregistre la configuration (aussi acceptée en POST, même corps).
+#[utoipa::path(put, path = "/api/precompta/config", tag = "precompta",
+    request_body = ConfigBody,
+    responses((status = 200, description = "La configuration enregistrée", body = doc::PrecomptaConfigOut)))]
 pub async fn put_config(
     State(state): State<AppState>,
     user: CurrentUser,
-    Json(b): Json<ConfigBody>,
+    input::Body(b): input::Body<ConfigBody>,
 ) -> Result<Json<Value>> {
     save_config(&state, &user, &b).await?;
     let mut conn = state.pool.acquire().await?;
@@ -143,17 +401,30 @@ pub fn entry_json(e: &Entry) -> Value {
     })
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct TxQuery {
+    /// Date d'écriture minimale (incluse).
     pub from: Option<NaiveDate>,
+    /// Date d'écriture maximale (incluse).
     pub to: Option<NaiveDate>,
     #[serde(rename = "type")]
+    #[param(value_type = Option<doc::PrecomptaType>)]
     pub kind: Option<PrecomptaType>,
+    #[param(value_type = Option<doc::PrecomptaSource>)]
     pub source: Option<PrecomptaSource>,
+    /// Défaut 1.
+    #[param(minimum = 1)]
     pub page: Option<i64>,
+    /// Défaut 20.
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i64>,
 }
 
+/// Le journal : écritures dérivées (factures, commandes, inscriptions) et manuelles.
+#[utoipa::path(get, path = "/api/precompta/transactions", tag = "precompta",
+    params(TxQuery),
+    responses((status = 200, description = "Une page d'écritures et les totaux", body = doc::PrecomptaEntryPage)))]
 pub async fn list_transactions(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -175,19 +446,27 @@ pub async fn list_transactions(
     })))
 }
 
-#[derive(Debug, Deserialize)]
+/// Une écriture manuelle. Le montant est positif pour une recette ou une dépense (signé
+/// pour un ajustement, non nul) ; une recette demande son mode de règlement.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct EntryBody {
     pub entry_date: NaiveDate,
     #[serde(rename = "type")]
+    #[schema(value_type = doc::ManualPrecomptaType)]
     pub kind: PrecomptaType,
+    #[schema(min_length = 1, pattern = "\\S")]
     pub label: String,
     pub counterparty: Option<String>,
     pub category: Option<String>,
     pub piece_ref: Option<String>,
     pub amount_ttc_cents: i32,
+    /// La TVA incluse est calculée de ce taux.
+    #[schema(schema_with = crate::api::invoices::doc::vat_rate_schema, nullable)]
     pub vat_rate_bp: Option<i16>,
+    #[schema(value_type = Option<crate::api::invoices::doc::PaymentMethod>)]
     pub payment_method: Option<PaymentMethod>,
+    /// Un justificatif déposé par ce compte (404 sinon).
     pub receipt_document_id: Option<Uuid>,
 }
 
@@ -208,10 +487,17 @@ impl EntryBody {
     }
 }
 
+/// Ajoute une écriture manuelle.
+#[utoipa::path(post, path = "/api/precompta/transactions", tag = "precompta",
+    request_body = EntryBody,
+    responses(
+        (status = 201, description = "Écriture créée", body = doc::PrecomptaEntryOut),
+        (status = 404, description = "Justificatif inconnu (NOT_FOUND)", body = crate::api::openapi::ErrorEnvelope),
+    ))]
 pub async fn create_transaction(
     State(state): State<AppState>,
     user: CurrentUser,
-    Json(b): Json<EntryBody>,
+    input::Body(b): input::Body<EntryBody>,
 ) -> Result<(StatusCode, Json<Value>)> {
     let mut conn = state.pool.acquire().await?;
     let id = precompta::add_manual_entry(&mut conn, user.id, &b.manual(), Utc::now()).await?;
@@ -222,17 +508,31 @@ pub async fn create_transaction(
 }
 
 /// The body is the whole entry (as at creation): omitted optional fields are cleared.
+#[utoipa::path(patch, path = "/api/precompta/transactions/{id}", tag = "precompta",
+    params(("id" = Uuid, Path, description = "Écriture")),
+    request_body = EntryBody,
+    responses(
+        (status = 200, description = "Écriture modifiée", body = doc::PrecomptaEntryOut),
+        (status = 409, description = "Écriture dérivée d'une facture ou d'une commande (ENTRY_LOCKED)", body = crate::api::openapi::ErrorEnvelope),
+    ))]
 pub async fn patch_transaction(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(id): Path<Uuid>,
-    Json(b): Json<EntryBody>,
+    input::Body(b): input::Body<EntryBody>,
 ) -> Result<Json<Value>> {
     let mut conn = state.pool.acquire().await?;
     pb::update_manual(&mut conn, user.id, id, &b.manual(), Utc::now()).await?;
     Ok(Json(entry_json(&pb::entry(&mut conn, user.id, id).await?)))
 }
 
+/// Supprime une écriture manuelle.
+#[utoipa::path(delete, path = "/api/precompta/transactions/{id}", tag = "precompta",
+    params(("id" = Uuid, Path, description = "Écriture")),
+    responses(
+        (status = 204, description = "Écriture supprimée"),
+        (status = 409, description = "Écriture dérivée d'une facture ou d'une commande (ENTRY_LOCKED)", body = crate::api::openapi::ErrorEnvelope),
+    ))]
 pub async fn delete_transaction(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -309,6 +609,14 @@ pub async fn store_receipt(
     }
 }
 
+/// Dépose un justificatif (formulaire multipart), joint à une écriture si `txId`.
+#[utoipa::path(post, path = "/api/precompta/receipts", tag = "precompta",
+    request_body(content = inline(doc::PrecomptaReceiptUpload), content_type = "multipart/form-data"),
+    responses(
+        (status = 201, description = "Justificatif déposé", body = doc::PrecomptaReceiptCreated),
+        (status = 404, description = "Écriture `txId` inconnue (NOT_FOUND)", body = crate::api::openapi::ErrorEnvelope),
+        (status = 409, description = "Écriture dérivée (ENTRY_LOCKED)", body = crate::api::openapi::ErrorEnvelope),
+    ))]
 pub async fn upload_receipt(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -327,6 +635,9 @@ pub async fn upload_receipt(
     Ok((StatusCode::CREATED, Json(json!({ "id": id }))))
 }
 
+/// Les justificatifs du compte, les plus récents d'abord.
+#[utoipa::path(get, path = "/api/precompta/receipts", tag = "precompta",
+    responses((status = 200, description = "Justificatifs", body = Vec<doc::PrecomptaReceiptOut>)))]
 pub async fn list_receipts(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -340,6 +651,12 @@ pub async fn list_receipts(
         .collect::<Vec<_>>())))
 }
 
+/// Le fichier d'un justificatif.
+#[utoipa::path(get, path = "/api/precompta/receipts/{id}", tag = "precompta",
+    params(("id" = Uuid, Path, description = "Justificatif")),
+    responses((status = 200, description = "Le fichier", content(
+        (String = "application/pdf"), (String = "image/jpeg"), (String = "image/png"),
+    ))))]
 pub async fn get_receipt(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -361,6 +678,10 @@ pub async fn get_receipt(
         .into_response())
 }
 
+/// Supprime un justificatif et son fichier.
+#[utoipa::path(delete, path = "/api/precompta/receipts/{id}", tag = "precompta",
+    params(("id" = Uuid, Path, description = "Justificatif")),
+    responses((status = 204, description = "Justificatif supprimé")))]
 pub async fn delete_receipt(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -379,6 +700,31 @@ pub async fn delete_receipt(
 pub struct YearQuery {
     pub year: Option<i32>,
     pub format: Option<String>,
+    pub book: Option<String>,
+}
+
+/// The query of `summary` (`YearQuery` without the export choices).
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)] // describes what `summary` reads
+pub struct SummaryQuery {
+    /// Défaut : l'année en cours.
+    #[param(minimum = 2000, maximum = 2100)]
+    pub year: Option<i32>,
+}
+
+/// The query of `export`.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)] // describes what `export` reads
+pub struct ExportQuery {
+    /// Défaut : l'année en cours.
+    #[param(minimum = 2000, maximum = 2100)]
+    pub year: Option<i32>,
+    /// Seul `csv` est proposé.
+    #[param(value_type = Option<doc::PrecomptaExportFormat>)]
+    pub format: Option<String>,
+    #[param(value_type = Option<doc::PrecomptaExportBook>)]
     pub book: Option<String>,
 }
 
@@ -403,6 +749,10 @@ pub fn summary_json(s: &Summary) -> Value {
     })
 }
 
+/// Synthèse de l'année : mois, trimestres, seuils, cotisations estimées.
+#[utoipa::path(get, path = "/api/precompta/summary", tag = "precompta",
+    params(SummaryQuery),
+    responses((status = 200, description = "La synthèse", body = doc::PrecomptaSummaryOut)))]
 pub async fn summary(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -416,6 +766,10 @@ pub async fn summary(
     )))
 }
 
+/// Livre des recettes ou registre des dépenses de l'année, en CSV.
+#[utoipa::path(get, path = "/api/precompta/export", tag = "precompta",
+    params(ExportQuery),
+    responses((status = 200, description = "Le livre en CSV", content_type = "text/csv", body = String)))]
 pub async fn export(
     State(state): State<AppState>,
     user: CurrentUser,

@@ -7,7 +7,7 @@ use axum::Json;
 use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::Value;
 use spymeo_core::db::applications::{self, DOC_FIELDS, NewPro, StoredDoc};
 use spymeo_core::db::pros::{ApplicationDoc, ProKind};
 use spymeo_core::domain::Role;
@@ -16,6 +16,98 @@ use spymeo_core::mail::Email;
 use crate::error::{Error, Result};
 use crate::state::AppState;
 use crate::validate::{self, Fields};
+
+/// This module's part of the OpenAPI document (joined in `api::openapi`).
+#[derive(utoipa::OpenApi)]
+#[openapi(
+    paths(register_pro),
+    components(schemas(ProApplicationForm, ProApplicationRole, RegisteredPro))
+)]
+pub struct ApiDoc;
+
+/// The multipart form of `POST /api/auth/register-pro`. The text fields may also come as one
+/// `data` part holding the same fields as a JSON object (then the plain fields are ignored).
+#[derive(utoipa::ToSchema)]
+#[schema(rename_all = "camelCase")]
+#[allow(dead_code)] // describes what `read` accepts
+pub struct ProApplicationForm {
+    #[schema(inline)]
+    pub role: ProApplicationRole,
+    #[schema(min_length = 1, max_length = 80, pattern = r"\S", example = "Claire")]
+    pub first_name: String,
+    #[schema(min_length = 1, max_length = 80, pattern = r"\S", example = "Martin")]
+    pub last_name: String,
+    #[schema(format = Email, max_length = 254, example = "claire@example.fr")]
+    pub email: String,
+    /// 8 to 128 characters, at least one digit.
+    #[schema(
+        min_length = 8,
+        max_length = 128,
+        pattern = "[0-9]",
+        example = "motdepasse1"
+    )]
+    pub password: String,
+    #[schema(
+        min_length = 1,
+        max_length = 120,
+        pattern = r"\S",
+        example = "Claire Martin Sophrologie"
+    )]
+    pub public_name: String,
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"\S",
+        example = "Sophrologie"
+    )]
+    pub discipline: String,
+    #[schema(min_length = 1, max_length = 80, pattern = r"\S", example = "Dijon")]
+    pub city: String,
+    #[schema(pattern = r"^\s*[0-9]{5}\s*$", example = "21000")]
+    pub postal_code: String,
+    /// 14 digits (spaces ignored) with a valid check digit (Luhn).
+    #[schema(pattern = r"^[0-9 ]*$", example = "73282932000074")]
+    pub siret: Option<String>,
+    #[schema(minimum = 0, maximum = 70)]
+    pub experience_years: Option<i16>,
+    #[schema(max_length = 5000)]
+    pub ethics: Option<String>,
+    /// The text fields as one JSON object, instead of the plain parts.
+    pub data: Option<String>,
+    /// Diploma or certification: PDF, JPEG or PNG, 10 MB at most.
+    #[schema(value_type = Option<String>, format = Binary)]
+    pub diploma: Option<Vec<u8>>,
+    /// RC Pro insurance certificate: PDF, JPEG or PNG, 10 MB at most.
+    #[schema(value_type = Option<String>, format = Binary)]
+    pub insurance: Option<Vec<u8>>,
+    /// Kbis / SIRENE extract: PDF, JPEG or PNG, 10 MB at most.
+    #[schema(value_type = Option<String>, format = Binary)]
+    pub kbis: Option<Vec<u8>>,
+    /// Criminal record extract: PDF, JPEG or PNG, 10 MB at most.
+    #[schema(value_type = Option<String>, format = Binary)]
+    pub criminal_record: Option<Vec<u8>>,
+}
+
+/// The professional activity applied for.
+#[derive(utoipa::ToSchema)]
+#[schema(rename_all = "SCREAMING_SNAKE_CASE")]
+#[allow(dead_code)] // describes `ProData::role`
+pub enum ProApplicationRole {
+    Practitioner,
+    Artisan,
+    Commercant,
+    Center,
+}
+
+/// The application is recorded; the account waits for an admin's decision.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct RegisteredPro {
+    pub user_id: uuid::Uuid,
+    /// Always PENDING_VALIDATION.
+    #[schema(example = "PENDING_VALIDATION")]
+    pub status: &'static str,
+}
 
 pub const DOCUMENT_MAX_BYTES: usize = 10 * 1024 * 1024;
 
@@ -261,14 +353,26 @@ async fn remove(state: &AppState, stored: &[StoredDoc]) {
     }
 }
 
+/// A professional's application with its documents (the account waits for validation).
+#[utoipa::path(post, path = "/api/auth/register-pro", tag = "auth",
+    request_body(content = inline(ProApplicationForm), content_type = "multipart/form-data"),
+    responses(
+        (status = 201, description = "Candidature enregistrée, compte en attente de validation", body = RegisteredPro),
+        (status = 409, description = "Adresse e-mail déjà utilisée (EMAIL_TAKEN)", body = crate::api::openapi::ErrorEnvelope),
+        (status = 413, description = "Un document dépasse 10 Mo (PAYLOAD_TOO_LARGE)", body = crate::api::openapi::ErrorEnvelope),
+        (status = 415, description = "Document ni PDF, ni JPEG, ni PNG (UNSUPPORTED_MEDIA_TYPE)", body = crate::api::openapi::ErrorEnvelope),
+    ))]
 pub async fn register_pro(
     State(state): State<AppState>,
     multipart: Multipart,
-) -> Result<(StatusCode, Json<Value>)> {
+) -> Result<(StatusCode, Json<RegisteredPro>)> {
     let upload = read(multipart).await?;
     let id = register(&state, upload).await?;
     Ok((
         StatusCode::CREATED,
-        Json(json!({ "userId": id, "status": "PENDING_VALIDATION" })),
+        Json(RegisteredPro {
+            user_id: id,
+            status: "PENDING_VALIDATION",
+        }),
     ))
 }

@@ -84,17 +84,32 @@ pub struct SearchPage {
     pub types: Vec<(&'static str, &'static str)>,
 }
 
-#[derive(Debug, Default, serde::Deserialize)]
+#[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
 #[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
 pub struct SearchParams {
+    /// At least 2 characters unless a filter is given; accents and case ignored.
+    #[param(max_length = 100)]
     pub q: Option<String>,
+    /// Only this kind of result (case ignored).
     #[serde(rename = "type")]
+    #[param(inline, value_type = Option<crate::api::search::SearchHitType>)]
     pub kind: Option<String>,
+    /// A category or specialty, accents and case ignored.
     pub category: Option<String>,
+    /// The exact city, accents and case ignored.
     pub city: Option<String>,
+    /// `true`, `1` or `on`: PASS partners only (any other value: no filter).
+    #[param(example = "true")]
     pub pass_only: Option<String>,
+    /// `true`, `1` or `on`: only pros bookable online (any other value: no filter).
+    #[param(example = "true")]
     pub online: Option<String>,
+    /// Page number (default 1).
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 10000)]
     pub page: Option<String>,
+    /// Page size (default 20).
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 100)]
     pub limit: Option<String>,
 }
 

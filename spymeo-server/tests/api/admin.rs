@@ -411,6 +411,20 @@ async fn users_are_searched_filtered_and_the_last_admin_stays() {
     )
     .await;
     assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    // A PASS member or a pro is not switched to admin (nor "back" to member) here: 409.
+    let pass = app.create_user(Actor::Pass, "p@example.fr").await;
+    for role in ["ADMIN", "FREE_USER"] {
+        let res = patch(
+            &app,
+            &other,
+            &format!("/api/admin/users/{pass}"),
+            json!({"role": role}),
+        )
+        .await;
+        assert_eq!(res.status(), StatusCode::CONFLICT, "{role}");
+        let v: Value = res.json().await.unwrap();
+        assert_eq!(v["error"]["code"], "INVALID_ROLE_CHANGE");
+    }
 }
 
 #[tokio::test]
@@ -938,4 +952,51 @@ async fn pass_resources_discounts_and_impact_are_curated_and_audited() {
             "{path}"
         );
     }
+}
+
+/// `PATCH /api/admin/pass/resources/{id}` answers the whole resource, like the other admin
+/// PATCHes and as the OpenAPI contract says; it used to answer the audit snapshot only
+/// (`{title, month, published}`).
+#[tokio::test]
+async fn patching_a_pass_resource_answers_the_whole_resource() {
+    let app = spawn_app().await;
+    let (_, admin) = app.login_as(Actor::Admin).await;
+    let res = app
+        .post_json(
+            &admin,
+            "/api/admin/pass/resources",
+            json!({"title": "Podcast sommeil", "type": "PODCAST", "month": "2026-12"}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let created: Value = res.json().await.unwrap();
+    let id = created["id"].as_str().unwrap().to_owned();
+    let res = patch(
+        &app,
+        &admin,
+        &format!("/api/admin/pass/resources/{id}"),
+        json!({"published": false, "description": "Épisode 1"}),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let v: Value = res.json().await.unwrap();
+    assert_eq!(v["id"], created["id"]);
+    assert_eq!(
+        (v["type"].as_str(), v["published"].as_bool()),
+        (Some("PODCAST"), Some(false))
+    );
+    assert_eq!(v["description"], "Épisode 1");
+    assert_eq!(v["availableFrom"], created["availableFrom"]);
+    // The log still keeps the snapshot.
+    let after: Value = sqlx::query_scalar(
+        "SELECT after FROM admin_audit_log WHERE target_id = $1 AND action = 'pass_resource.update'",
+    )
+    .bind(id.parse::<Uuid>().unwrap())
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        after,
+        json!({"title": "Podcast sommeil", "month": "2026-12", "published": false})
+    );
 }

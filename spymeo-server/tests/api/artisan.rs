@@ -282,3 +282,134 @@ async fn artisan_pages_drive_the_catalogue_and_orders() {
         .unwrap();
     assert_eq!(n, 1);
 }
+
+#[tokio::test]
+async fn artisan_answers_match_their_openapi_description() {
+    use crate::merchant::{get_described, send_described};
+    let app = spawn_app().await;
+    let (_, a) = app.login_as(Actor::Artisan).await;
+    let s = send_described(
+        &app,
+        &a,
+        "POST",
+        "/api/pro/artisan/services",
+        "/api/pro/artisan/services",
+        json!({"title": "Atelier céramique", "priceTtcCents": 6000, "durationMin": 120,
+               "status": "ACTIVE", "category": "Poterie"}),
+        201,
+    )
+    .await;
+    let sid = s["id"].as_str().unwrap().to_owned();
+    send_described(
+        &app,
+        &a,
+        "POST",
+        "/api/pro/artisan/services",
+        "/api/pro/artisan/services",
+        json!({"title": "Brouillon"}),
+        201,
+    )
+    .await;
+    let service_path = format!("/api/pro/artisan/services/{sid}");
+    send_described(
+        &app,
+        &a,
+        "PATCH",
+        &service_path,
+        "/api/pro/artisan/services/{id}",
+        json!({"durationMin": null, "vatRateBp": 1000, "category": null}),
+        200,
+    )
+    .await;
+    let c = send_described(
+        &app,
+        &a,
+        "POST",
+        "/api/pro/artisan/clients",
+        "/api/pro/artisan/clients",
+        json!({"firstName": "Paul", "lastName": "Durand"}),
+        201,
+    )
+    .await;
+    let cid = c["id"].as_str().unwrap().to_owned();
+    let o = send_described(
+        &app,
+        &a,
+        "POST",
+        "/api/pro/artisan/orders",
+        "/api/pro/artisan/orders",
+        json!({"clientId": cid, "scheduledFor": "2030-05-04T09:00:00Z",
+               "items": [{"serviceId": sid, "quantity": 1}]}),
+        201,
+    )
+    .await;
+    let order_path = format!("/api/pro/artisan/orders/{}", o["id"].as_str().unwrap());
+    send_described(
+        &app,
+        &a,
+        "PATCH",
+        &order_path,
+        "/api/pro/artisan/orders/{id}",
+        json!({"scheduledFor": null, "customerEmail": "paul@example.org"}),
+        200,
+    )
+    .await;
+    for (body, status) in [
+        (json!({"status": "CONFIRMED"}), 200),
+        (json!({"status": "PAID", "paymentMethod": "CASH"}), 200),
+        (json!({"status": "CONFIRMED"}), 409),
+    ] {
+        send_described(
+            &app,
+            &a,
+            "POST",
+            &format!("{order_path}/status"),
+            "/api/pro/artisan/orders/{id}/status",
+            body,
+            status,
+        )
+        .await;
+    }
+    let client_path = format!("/api/pro/artisan/clients/{cid}");
+    send_described(
+        &app,
+        &a,
+        "PATCH",
+        &client_path,
+        "/api/pro/artisan/clients/{id}",
+        json!({"email": "paul.durand@example.org", "notes": "Allergique au latex"}),
+        200,
+    )
+    .await;
+    for (path, template) in [
+        ("/api/pro/artisan/services", "/api/pro/artisan/services"),
+        (
+            "/api/pro/artisan/services?status=ACTIVE&q=cera",
+            "/api/pro/artisan/services",
+        ),
+        (&service_path, "/api/pro/artisan/services/{id}"),
+        (
+            "/api/pro/artisan/clients?q=Paul",
+            "/api/pro/artisan/clients",
+        ),
+        (&client_path, "/api/pro/artisan/clients/{id}"),
+        (
+            "/api/pro/artisan/orders?status=PAID",
+            "/api/pro/artisan/orders",
+        ),
+        (&order_path, "/api/pro/artisan/orders/{id}"),
+        (
+            "/api/pro/artisan/stats?range=week",
+            "/api/pro/artisan/stats",
+        ),
+    ] {
+        get_described(&app, &a, path, template).await;
+    }
+    // An unknown order status is a 400, not an empty list.
+    let res = a
+        .get(app.url("/api/pro/artisan/orders?status=SHIPPED"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+}

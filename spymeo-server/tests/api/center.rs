@@ -443,3 +443,172 @@ async fn center_pages_create_formations_sessions_and_enrollments() {
     let (_, html) = page_of(&app, &c, "/pro/centre/precompta").await;
     assert!(text_of(&html, "table.ledger tbody").contains("Sophrologie niveau 1"));
 }
+
+#[tokio::test]
+async fn center_answers_match_their_openapi_description() {
+    use crate::merchant::{get_described, send_described};
+    let app = spawn_app().await;
+    let (_, c) = app.login_as(Actor::Center).await;
+    let learner_user = app.create_user(Actor::Free, "ines@example.org").await;
+    let f = send_described(
+        &app,
+        &c,
+        "POST",
+        "/api/pro/centre/formations",
+        "/api/pro/centre/formations",
+        json!({"title": "Sophrologie niveau 2", "durationHours": 21, "priceTtcCents": 89000,
+               "cpfEligible": true, "status": "PUBLISHED"}),
+        201,
+    )
+    .await;
+    let fid = f["id"].as_str().unwrap().to_owned();
+    let formation_path = format!("/api/pro/centre/formations/{fid}");
+    send_described(
+        &app,
+        &c,
+        "PATCH",
+        &formation_path,
+        "/api/pro/centre/formations/{id}",
+        json!({"priceTtcCents": null, "vatRateBp": 2000}),
+        200,
+    )
+    .await;
+    let s = send_described(
+        &app,
+        &c,
+        "POST",
+        &format!("{formation_path}/sessions"),
+        "/api/pro/centre/formations/{id}/sessions",
+        json!({"title": "Printemps", "startsAt": "2030-03-01T08:00:00Z",
+               "endsAt": "2030-03-03T17:00:00Z", "maxSeats": 2}),
+        201,
+    )
+    .await;
+    let session_path = format!("/api/pro/centre/sessions/{}", s["id"].as_str().unwrap());
+    send_described(
+        &app,
+        &c,
+        "POST",
+        &format!("{formation_path}/sessions"),
+        "/api/pro/centre/formations/{id}/sessions",
+        json!({"title": "Sans limite", "startsAt": "2030-04-01T08:00:00Z",
+               "endsAt": "2030-04-01T17:00:00Z", "isRemote": true}),
+        201,
+    )
+    .await;
+    let mut learners = Vec::new();
+    for (first, email) in [("Inès", "ines@example.org"), ("Marc", "marc@example.org")] {
+        let l = send_described(
+            &app,
+            &c,
+            "POST",
+            "/api/pro/centre/learners",
+            "/api/pro/centre/learners",
+            json!({"firstName": first, "lastName": "Martin", "email": email}),
+            201,
+        )
+        .await;
+        learners.push(l["id"].as_str().unwrap().to_owned());
+    }
+    let learner_path = format!("/api/pro/centre/learners/{}", learners[0]);
+    send_described(
+        &app,
+        &c,
+        "PATCH",
+        &learner_path,
+        "/api/pro/centre/learners/{id}",
+        json!({"phone": "+33 6 12 34 56 78", "notes": null}),
+        200,
+    )
+    .await;
+    let e = send_described(
+        &app,
+        &c,
+        "POST",
+        &format!("{session_path}/enrollments"),
+        "/api/pro/centre/sessions/{id}/enrollments",
+        json!({"learnerId": learners[0], "paidAmountCents": 89000, "paymentMethod": "TRANSFER"}),
+        201,
+    )
+    .await;
+    send_described(
+        &app,
+        &c,
+        "POST",
+        &format!("{session_path}/enrollments"),
+        "/api/pro/centre/sessions/{id}/enrollments",
+        json!({"learnerId": learners[1]}),
+        201,
+    )
+    .await;
+    let enrollment_path = format!("/api/pro/centre/enrollments/{}", e["id"].as_str().unwrap());
+    send_described(
+        &app,
+        &c,
+        "PATCH",
+        &enrollment_path,
+        "/api/pro/centre/enrollments/{id}",
+        json!({"status": "REGISTERED"}),
+        409,
+    )
+    .await;
+    send_described(
+        &app,
+        &c,
+        "PATCH",
+        &session_path,
+        "/api/pro/centre/sessions/{id}",
+        json!({"location": "Lyon", "maxSeats": 3}),
+        200,
+    )
+    .await;
+    for (path, template) in [
+        ("/api/pro/centre/formations", "/api/pro/centre/formations"),
+        (
+            "/api/pro/centre/formations?status=PUBLISHED",
+            "/api/pro/centre/formations",
+        ),
+        (&formation_path, "/api/pro/centre/formations/{id}"),
+        (
+            &format!("{formation_path}/sessions"),
+            "/api/pro/centre/formations/{id}/sessions",
+        ),
+        (
+            "/api/pro/centre/sessions?status=OPEN",
+            "/api/pro/centre/sessions",
+        ),
+        (&session_path, "/api/pro/centre/sessions/{id}"),
+        (
+            "/api/pro/centre/learners?q=mart",
+            "/api/pro/centre/learners",
+        ),
+        (&learner_path, "/api/pro/centre/learners/{id}"),
+        (
+            "/api/pro/centre/stats?range=quarter",
+            "/api/pro/centre/stats",
+        ),
+    ] {
+        get_described(&app, &c, path, template).await;
+    }
+    let cancelled = send_described(
+        &app,
+        &c,
+        "POST",
+        &format!("{session_path}/cancel"),
+        "/api/pro/centre/sessions/{id}/cancel",
+        json!({"reason": "Formatrice malade"}),
+        200,
+    )
+    .await;
+    assert_eq!(cancelled["notifiedLearners"], 1, "{learner_user}");
+    send_described(
+        &app,
+        &c,
+        "PATCH",
+        &enrollment_path,
+        "/api/pro/centre/enrollments/{id}",
+        json!({"status": "COMPLETED"}),
+        409,
+    )
+    .await;
+}

@@ -12,6 +12,7 @@ mod health;
 mod helpers;
 mod member_space;
 mod merchant;
+mod openapi;
 mod pages;
 mod practitioner_agenda;
 mod practitioner_clients;

@@ -165,6 +165,24 @@ async fn appointments_are_mine_only_and_cancellable_within_the_window() {
     .await
     .unwrap();
     let slot = slots.first().expect("the default agenda offers slots");
+    // A start that is not an offered slot: 400 SLOT_NOT_OFFERED, and the old one stays.
+    let (status, v) = send(
+        &app,
+        &c1,
+        reqwest::Method::POST,
+        &format!("/api/user/appointments/{linked}/reschedule"),
+        json!({"start": slot.start + Duration::minutes(7)}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{v}");
+    assert_eq!(v["error"]["code"], "SLOT_NOT_OFFERED");
+    assert!(v["error"]["fields"]["start"].is_string(), "{v}");
+    let old: String = sqlx::query_scalar("SELECT status::text FROM appointments WHERE id = $1")
+        .bind(linked)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_ne!(old, "CANCELLED");
     let res = app
         .post_json(
             &c1,

@@ -669,3 +669,347 @@ pub async fn page_of(
         scraper::Html::parse_document(&res.text().await.unwrap()),
     )
 }
+
+// ---- the OpenAPI description of the artisan, merchant and center areas ----
+
+/// Checks `v` against the response schema of `method path` with `status` in the served
+/// OpenAPI document: types, nullability, enums, required keys, and no key the schema does not
+/// describe. Shared by the artisan and center tests.
+pub fn assert_described(method: &str, path: &str, status: u16, v: &Value) {
+    let doc = serde_json::to_value(spymeo_server::api::openapi::document()).unwrap();
+    let op = &doc["paths"][path][method.to_lowercase()];
+    assert!(op.is_object(), "no operation {method} {path}");
+    let schema = &op["responses"][status.to_string()]["content"]["application/json"]["schema"];
+    assert!(
+        schema.is_object(),
+        "{method} {path} describes no JSON {status}"
+    );
+    let mut errors = Vec::new();
+    check(&doc, schema, v, "$", &mut errors);
+    assert!(
+        errors.is_empty(),
+        "{method} {path} {status} does not match its schema:\n{}\n{v:#}",
+        errors.join("\n")
+    );
+}
+
+/// The schema with its `$ref`s resolved and its `allOf` parts merged.
+fn resolve(doc: &Value, schema: &Value) -> Value {
+    if let Some(r) = schema["$ref"].as_str() {
+        let name = r.trim_start_matches("#/components/schemas/");
+        return resolve(doc, &doc["components"]["schemas"][name]);
+    }
+    let Some(parts) = schema["allOf"].as_array() else {
+        return schema.clone();
+    };
+    let mut merged = json!({"type": "object", "properties": {}, "required": []});
+    for part in parts {
+        let part = resolve(doc, part);
+        if let Some(props) = part["properties"].as_object() {
+            for (k, p) in props {
+                merged["properties"][k] = p.clone();
+            }
+        }
+        if let Some(req) = part["required"].as_array() {
+            merged["required"]
+                .as_array_mut()
+                .unwrap()
+                .extend(req.iter().cloned());
+        }
+    }
+    merged
+}
+
+fn check(doc: &Value, schema: &Value, v: &Value, at: &str, errors: &mut Vec<String>) {
+    let schema = resolve(doc, schema);
+    if let Some(options) = schema["oneOf"].as_array() {
+        let fits = options.iter().any(|o| {
+            let mut e = Vec::new();
+            check(doc, o, v, at, &mut e);
+            e.is_empty()
+        });
+        if !fits {
+            errors.push(format!("{at}: {v} fits none of {}", schema["oneOf"]));
+        }
+        return;
+    }
+    let types: Vec<&str> = match &schema["type"] {
+        Value::String(t) => vec![t.as_str()],
+        Value::Array(ts) => ts.iter().filter_map(Value::as_str).collect(),
+        _ => vec![],
+    };
+    let actual = match v {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(n) if n.is_i64() || n.is_u64() => "integer",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    };
+    let fits = types.is_empty()
+        || types.contains(&actual)
+        || (actual == "integer" && types.contains(&"number"));
+    if !fits {
+        errors.push(format!("{at}: {actual} where the schema says {types:?}"));
+        return;
+    }
+    if let Some(values) = schema["enum"].as_array()
+        && !values.contains(v)
+    {
+        errors.push(format!("{at}: {v} is not one of {values:?}"));
+    }
+    match v {
+        Value::Object(map) => {
+            let props = schema["properties"].as_object();
+            for (k, item) in map {
+                match props.and_then(|p| p.get(k)) {
+                    Some(p) => check(doc, p, item, &format!("{at}.{k}"), errors),
+                    None if schema["additionalProperties"].is_object() => {}
+                    None => errors.push(format!("{at}.{k}: key not described")),
+                }
+            }
+            for k in schema["required"].as_array().into_iter().flatten() {
+                if !map.contains_key(k.as_str().unwrap()) {
+                    errors.push(format!("{at}.{k}: required key missing"));
+                }
+            }
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                check(doc, &schema["items"], item, &format!("{at}[{i}]"), errors);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// GETs `path` (200) and checks the answer against the description of `template`.
+pub async fn get_described(
+    app: &TestApp,
+    c: &reqwest::Client,
+    path: &str,
+    template: &str,
+) -> Value {
+    let res = c.get(app.url(path)).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK, "GET {path}");
+    let v: Value = res.json().await.unwrap();
+    assert_described("GET", template, 200, &v);
+    v
+}
+
+/// Sends a JSON body and checks the answer (`status`) against the description.
+pub async fn send_described(
+    app: &TestApp,
+    c: &reqwest::Client,
+    method: &str,
+    path: &str,
+    template: &str,
+    body: Value,
+    status: u16,
+) -> Value {
+    let res = c
+        .request(method.parse().unwrap(), app.url(path))
+        .header("origin", app.origin())
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), status, "{method} {path}");
+    let v: Value = res.json().await.unwrap();
+    assert_described(method, template, status, &v);
+    v
+}
+
+#[tokio::test]
+async fn merchant_answers_match_their_openapi_description() {
+    let app = spawn_app().await;
+    let (_, m) = app.login_as(Actor::Merchant).await;
+    let p = send_described(
+        &app,
+        &m,
+        "POST",
+        "/api/pro/commercant/products",
+        "/api/pro/commercant/products",
+        json!({"title": "Savon d'Alep", "sku": "ALEP-1", "priceTtcCents": 890, "vatRateBp": 2000,
+               "initialStock": 10, "status": "ACTIVE", "images": ["a.jpg"]}),
+        201,
+    )
+    .await;
+    let id = p["id"].as_str().unwrap().to_owned();
+    // A bare product: every optional column null.
+    send_described(
+        &app,
+        &m,
+        "POST",
+        "/api/pro/commercant/products",
+        "/api/pro/commercant/products",
+        json!({"title": "Brouillon"}),
+        201,
+    )
+    .await;
+    let product_path = format!("/api/pro/commercant/products/{id}");
+    send_described(
+        &app,
+        &m,
+        "PATCH",
+        &product_path,
+        "/api/pro/commercant/products/{id}",
+        json!({"sku": null, "vatRateBp": null, "description": "Huile d'olive"}),
+        200,
+    )
+    .await;
+    let mv = send_described(
+        &app,
+        &m,
+        "POST",
+        "/api/pro/commercant/stock/movements",
+        "/api/pro/commercant/stock/movements",
+        json!({"productId": id, "type": "ADJUSTMENT", "countedQuantity": 7, "reason": "Inventaire"}),
+        201,
+    )
+    .await;
+    assert_eq!(mv["quantity"], -3);
+    let client = send_described(
+        &app,
+        &m,
+        "POST",
+        "/api/pro/commercant/clients",
+        "/api/pro/commercant/clients",
+        json!({"firstName": "Jeanne", "lastName": "Petit", "email": " Jeanne@Example.org ",
+               "phone": "06 12 34 56 78", "postalCode": "69001"}),
+        201,
+    )
+    .await;
+    let client_id = client["id"].as_str().unwrap().to_owned();
+    let o = send_described(
+        &app,
+        &m,
+        "POST",
+        "/api/pro/commercant/orders",
+        "/api/pro/commercant/orders",
+        json!({"clientId": client_id, "items": [{"id": id, "quantity": 2}]}),
+        201,
+    )
+    .await;
+    let order_path = format!("/api/pro/commercant/orders/{}", o["id"].as_str().unwrap());
+    send_described(
+        &app,
+        &m,
+        "PATCH",
+        &order_path,
+        "/api/pro/commercant/orders/{id}",
+        json!({"shippingAddress": "1 rue de la Paix", "notes": null}),
+        200,
+    )
+    .await;
+    for (body, status) in [
+        (json!({"status": "PAID", "paymentMethod": "CARD"}), 200),
+        (json!({"status": "SHIPPED", "trackingNumber": "XY123"}), 200),
+        (json!({"status": "PENDING"}), 409),
+    ] {
+        send_described(
+            &app,
+            &m,
+            "POST",
+            &format!("{order_path}/status"),
+            "/api/pro/commercant/orders/{id}/status",
+            body,
+            status,
+        )
+        .await;
+    }
+    let client_path = format!("/api/pro/commercant/clients/{client_id}");
+    send_described(
+        &app,
+        &m,
+        "PATCH",
+        &client_path,
+        "/api/pro/commercant/clients/{id}",
+        json!({"city": "Lyon", "phone": null}),
+        200,
+    )
+    .await;
+    for (path, template) in [
+        (
+            "/api/pro/commercant/products",
+            "/api/pro/commercant/products",
+        ),
+        (
+            "/api/pro/commercant/products?lowStock=on&status=ACTIVE",
+            "/api/pro/commercant/products",
+        ),
+        (&product_path, "/api/pro/commercant/products/{id}"),
+        ("/api/pro/commercant/stock", "/api/pro/commercant/stock"),
+        (
+            "/api/pro/commercant/stock/movements?type=IN",
+            "/api/pro/commercant/stock/movements",
+        ),
+        ("/api/pro/commercant/clients", "/api/pro/commercant/clients"),
+        (&client_path, "/api/pro/commercant/clients/{id}"),
+        (
+            "/api/pro/commercant/orders?status=SHIPPED",
+            "/api/pro/commercant/orders",
+        ),
+        (&order_path, "/api/pro/commercant/orders/{id}"),
+        (
+            "/api/pro/commercant/stats?range=year",
+            "/api/pro/commercant/stats",
+        ),
+    ] {
+        get_described(&app, &m, path, template).await;
+    }
+    let stats = get_described(
+        &app,
+        &m,
+        "/api/pro/commercant/stats",
+        "/api/pro/commercant/stats",
+    )
+    .await;
+    assert!(stats["lowStockCount"].is_i64());
+}
+
+#[tokio::test]
+async fn merchant_inputs_are_refused_as_described() {
+    let app = spawn_app().await;
+    let (_, m) = app.login_as(Actor::Merchant).await;
+    // An unknown order status is a 400, not an empty list.
+    let res = m
+        .get(app.url("/api/pro/commercant/orders?status=CONFIRMED"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    // Nine images are refused at creation as they are on edit.
+    let images: Vec<String> = (0..9).map(|i| format!("{i}.jpg")).collect();
+    let res = app
+        .post_json(
+            &m,
+            "/api/pro/commercant/products",
+            json!({"title": "Trop d'images", "images": images}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    // Movements stay far from the integer limit of the stock column.
+    let p = product(&app, &m, "Bougie", 1).await;
+    for body in [
+        json!({"productId": p, "type": "IN", "quantity": 1_000_001}),
+        json!({"productId": p, "type": "ADJUSTMENT", "countedQuantity": 2_000_000_000}),
+        json!({"productId": p, "type": "ADJUSTMENT", "countedQuantity": 4, "quantity": -1}),
+        json!({"productId": p, "type": "IN", "quantity": 2, "countedQuantity": -1}),
+    ] {
+        let res = app
+            .post_json(&m, "/api/pro/commercant/stock/movements", body)
+            .await;
+        assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    }
+    let res = app
+        .post_json(
+            &m,
+            "/api/pro/commercant/products",
+            json!({"title": "Stock énorme", "initialStock": 1_000_001}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(stock_of(&app, p).await, 1);
+}

@@ -401,3 +401,50 @@ async fn access_invariants_of_client_files() {
         (StatusCode::FORBIDDEN, "ACCOUNT_NOT_ACTIVE")
     );
 }
+
+/// A renamed document obeys the 200-character title limit of its upload (400, unchanged).
+#[tokio::test]
+async fn a_document_title_is_bounded_on_rename_as_on_upload() {
+    let app = spawn_app().await;
+    let pro = practitioner(&app, "titres").await;
+    let id = new_client(&app, &pro, "Léa", "Morel").await;
+    let pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n".to_vec();
+    let form = reqwest::multipart::Form::new().part(
+        "file",
+        reqwest::multipart::Part::bytes(pdf).file_name("bilan.pdf"),
+    );
+    let res = pro
+        .client
+        .post(app.url(&format!("/api/clients/{id}/docs")))
+        .header("origin", app.origin())
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    let (status, d) = json(res).await;
+    assert_eq!(status, StatusCode::CREATED, "{d}");
+    let doc = d["id"].as_str().unwrap().to_owned();
+    let path = format!("/api/docs/{doc}");
+    let (status, e) = send_json(
+        &app,
+        &pro.client,
+        Method::PATCH,
+        &path,
+        json!({"title": "é".repeat(201)}),
+    )
+    .await;
+    assert_eq!(
+        (status, code(&e)),
+        (StatusCode::BAD_REQUEST, "VALIDATION_FAILED")
+    );
+    let (status, d) = send_json(
+        &app,
+        &pro.client,
+        Method::PATCH,
+        &path,
+        json!({"title": "é".repeat(200)}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{d}");
+    assert_eq!(d["title"].as_str().unwrap().chars().count(), 200);
+}

@@ -445,3 +445,50 @@ async fn fifty_concurrent_issues_number_one_to_fifty_without_gap() {
             .unwrap();
     assert_eq!((min, max, n), (1, 50, 50));
 }
+
+/// The invoice totals are 32-bit: lines whose TTC sum overflows them answer 400, not 500.
+#[tokio::test]
+async fn invoice_totals_beyond_the_integer_range_are_refused() {
+    let app = spawn_app().await;
+    let pro = practitioner(&app, "gros-montants").await;
+    let client = client_with_address(&app, &pro, "Garnier").await;
+    let big = json!({"label": "Séjour", "quantity": 1, "unitPriceHtCents": 2_000_000_000});
+    let (status, e) = send_json(
+        &app,
+        &pro.client,
+        Method::POST,
+        &format!("/api/clients/{client}/invoices"),
+        json!({"lines": [big, big]}),
+    )
+    .await;
+    assert_eq!(
+        (status, code(&e)),
+        (StatusCode::BAD_REQUEST, "VALIDATION_FAILED"),
+        "{e}"
+    );
+    let d = draft(&app, &pro, &client, 5000).await;
+    let (status, e) = send_json(
+        &app,
+        &pro.client,
+        Method::PATCH,
+        &format!("/api/invoices/{}", d["id"].as_str().unwrap()),
+        json!({"lines": [{"label": "Séjour", "quantity": 1, "unitPriceHtCents": 2_000_000_000, "vatRateBp": 2000}]}),
+    )
+    .await;
+    assert_eq!(
+        (status, code(&e)),
+        (StatusCode::BAD_REQUEST, "VALIDATION_FAILED"),
+        "{e}"
+    );
+    // One line just under the limit still fits.
+    let (status, d) = send_json(
+        &app,
+        &pro.client,
+        Method::POST,
+        &format!("/api/clients/{client}/invoices"),
+        json!({"lines": [big]}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{d}");
+    assert_eq!(d["totalTtcCents"], 2_000_000_000);
+}

@@ -543,3 +543,19 @@ async fn a_pro_proposes_an_article_which_the_admin_reviews() {
         .await;
     assert_eq!(res.json::<Value>().await.unwrap()["status"], "SUBMITTED");
 }
+
+/// The API counts the specialties as sent (10 at most, as its contract says), blank ones
+/// included; the form page still drops its empty inputs.
+#[tokio::test]
+async fn the_api_refuses_more_than_ten_specialties_as_sent() {
+    let app = spawn_app().await;
+    let (_, p) = app.login_as(Actor::Practitioner).await;
+    let eleven: Vec<&str> = vec![""; 11];
+    let res = patch(&app, &p, "/api/pro/profile", json!({"specialties": eleven})).await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    let ten = vec!["Nutrition", " ", "", "", "", "", "", "", "", ""];
+    let res = patch(&app, &p, "/api/pro/profile", json!({"specialties": ten})).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let v: Value = res.json().await.unwrap();
+    assert_eq!(v["specialties"], json!(["Nutrition"]));
+}
