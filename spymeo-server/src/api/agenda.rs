@@ -235,9 +235,17 @@ pub mod doc {
     /// Fuseaux horaires IANA acceptés.
     pub fn timezone_schema() -> utoipa::openapi::Object {
         utoipa::openapi::ObjectBuilder::new()
-            .schema_type(utoipa::openapi::schema::Type::String)
-            .description(Some("Fuseau horaire IANA (défaut Europe/Paris)"))
-            .enum_values(Some(chrono_tz::TZ_VARIANTS.iter().map(|t| t.name())))
+            .schema_type(utoipa::openapi::schema::SchemaType::from_iter([
+                utoipa::openapi::schema::Type::String,
+                utoipa::openapi::schema::Type::Null,
+            ]))
+            .description(Some("Fuseau horaire IANA ; absent ou null : Europe/Paris"))
+            .enum_values(Some(
+                chrono_tz::TZ_VARIANTS
+                    .iter()
+                    .map(|t| serde_json::Value::from(t.name()))
+                    .chain([serde_json::Value::Null]),
+            ))
             .examples(["Europe/Paris"])
             .build()
     }

@@ -205,7 +205,9 @@ async fn invoice_value(state: &AppState, pid: Uuid, id: Uuid) -> Result<Value> {
 #[serde(rename_all = "camelCase")]
 #[into_params(parameter_in = Query)]
 pub struct ListQuery {
-    /// Exercice (année d'émission, de création pour un brouillon).
+    /// Exercice (année d'émission, de création pour un brouillon) ; une année sans facture
+    /// donne une liste vide.
+    #[param(minimum = -32768, maximum = 32767)]
     pub year: Option<i16>,
     #[param(value_type = Option<doc::InvoiceStatus>)]
     pub status: Option<InvoiceStatus>,

@@ -131,7 +131,110 @@ pub fn document() -> Document {
     add_aliases(&mut doc, &routes);
     add_method_aliases(&mut doc);
     complete_from_routes(&mut doc, &routes);
-    doc
+    tighten_as_parsed(doc)
+}
+
+/// What the server's parsers accept, said in the schema itself.
+///
+/// - `format: uuid | date | date-time` is only an annotation in JSON Schema 2020-12, so a
+///   client (or schemathesis) may send `""` for it; the server's parsers (uuid, chrono)
+///   refuse that. A pattern makes the format binding.
+/// - `format: int16 | int32` (Rust `i16`/`i32` fields) is an annotation too: the bounds of
+///   the type become `minimum`/`maximum`.
+///
+/// Only what clients send is tightened (parameters, request bodies and the schemas they
+/// reach): what the server writes is valid by construction.
+fn tighten_as_parsed(doc: Document) -> Document {
+    let mut value = serde_json::to_value(&doc).expect("the document serialises");
+    let mut inputs: Vec<String> = Vec::new();
+    if let Some(paths) = value.get_mut("paths").and_then(|p| p.as_object_mut()) {
+        for item in paths.values_mut().filter_map(|i| i.as_object_mut()) {
+            for op in item.values_mut().filter_map(|o| o.as_object_mut()) {
+                for part in ["parameters", "requestBody"] {
+                    if let Some(v) = op.get_mut(part) {
+                        collect_refs(v, &mut inputs);
+                        bind_formats(v);
+                    }
+                }
+            }
+        }
+    }
+    // Schemas reached from the inputs, transitively.
+    let mut i = 0;
+    while i < inputs.len() {
+        if let Some(schema) = value.pointer(&format!("/components/schemas/{}", inputs[i])) {
+            let mut more = Vec::new();
+            collect_refs(schema, &mut more);
+            for name in more {
+                if !inputs.contains(&name) {
+                    inputs.push(name);
+                }
+            }
+        }
+        i += 1;
+    }
+    for name in &inputs {
+        if let Some(schema) = value.pointer_mut(&format!("/components/schemas/{name}")) {
+            bind_formats(schema);
+        }
+    }
+    serde_json::from_value(value).expect("the tightened document is still a document")
+}
+
+fn collect_refs(value: &serde_json::Value, out: &mut Vec<String>) {
+    match value {
+        serde_json::Value::Object(map) => {
+            if let Some(name) = map
+                .get("$ref")
+                .and_then(|r| r.as_str())
+                .and_then(|r| r.strip_prefix("#/components/schemas/"))
+                && !out.iter().any(|n| n == name)
+            {
+                out.push(name.to_owned());
+            }
+            map.values().for_each(|v| collect_refs(v, out));
+        }
+        serde_json::Value::Array(items) => items.iter().for_each(|v| collect_refs(v, out)),
+        _ => {}
+    }
+}
+
+const UUID_PATTERN: &str =
+    "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$";
+/// Real calendar dates of 1900–2099 (days 29–31 left out: a pattern cannot know month
+/// lengths; other years are refused as birth or payment dates anyway).
+const DATE: &str = "(19|20)[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])";
+const TIME: &str =
+    "([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,9})?(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])";
+
+fn bind_formats(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Object(map) => {
+            let pattern = match map.get("format").and_then(|f| f.as_str()) {
+                Some("uuid") => Some(UUID_PATTERN.to_owned()),
+                Some("date") => Some(format!("^{DATE}$")),
+                Some("date-time") => Some(format!("^{DATE}T{TIME}$")),
+                _ => None,
+            };
+            if let Some(pattern) = pattern
+                && !map.contains_key("pattern")
+            {
+                map.insert("pattern".into(), pattern.into());
+            }
+            let bounds = match map.get("format").and_then(|f| f.as_str()) {
+                Some("int16") => Some((i64::from(i16::MIN), i64::from(i16::MAX))),
+                Some("int32") => Some((i64::from(i32::MIN), i64::from(i32::MAX))),
+                _ => None,
+            };
+            if let Some((min, max)) = bounds {
+                map.entry("minimum").or_insert(min.into());
+                map.entry("maximum").or_insert(max.into());
+            }
+            map.values_mut().for_each(bind_formats);
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(bind_formats),
+        _ => {}
+    }
 }
 
 /// The document as YAML, as committed in `openapi.yaml`.

@@ -216,8 +216,12 @@ pub mod doc {
         /// PDF, JPEG ou PNG (reconnu à son contenu), 10 Mio au plus.
         #[schema(value_type = String, format = Binary)]
         pub file: Vec<u8>,
-        /// Une écriture à laquelle joindre le justificatif (404 si inconnue).
-        #[schema(value_type = Option<Uuid>)]
+        /// Une écriture à laquelle joindre le justificatif (404 si inconnue ; vide : aucune).
+        #[schema(
+            value_type = Option<String>,
+            format = Uuid,
+            pattern = "^\\s*([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})?\\s*$"
+        )]
         pub tx_id: Option<String>,
     }
 
@@ -308,15 +312,19 @@ pub struct ConfigBody {
     #[schema(minimum = 1)]
     pub vat_franchise_threshold_cents: i64,
     /// N° de TVA intracommunautaire FR (espaces ignorés).
-    #[schema(example = "FR40123456789", pattern = "^FR[0-9A-Z]{2}[0-9]{9}$")]
+    #[schema(
+        example = "FR40123456789",
+        pattern = "^\\s*(FR[0-9A-Z]{2}[0-9]{9})?\\s*$"
+    )]
     pub vat_number: Option<String>,
     /// Défaut MONTHLY.
     #[schema(value_type = Option<doc::DeclarationPeriodicity>)]
     pub declaration_periodicity: Option<String>,
-    /// Sans espaces ni minuscules.
-    #[schema(pattern = "^[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}$")]
+    /// Espaces retirés, mis en majuscules ; vide : effacé.
+    #[schema(pattern = "^\\s*([A-Za-z]{2}[0-9]{2}[A-Za-z0-9]{11,30})?\\s*$")]
     pub iban: Option<String>,
-    #[schema(pattern = "^[A-Z0-9]{8}([A-Z0-9]{3})?$")]
+    /// Mis en majuscules ; vide : effacé.
+    #[schema(pattern = "^\\s*([A-Za-z0-9]{8}([A-Za-z0-9]{3})?)?\\s*$")]
     pub bic: Option<String>,
     pub bank_name: Option<String>,
     pub invoice_payment_terms: Option<String>,

@@ -26,7 +26,8 @@ use crate::validate::{self, Fields};
 pub struct ApiDoc;
 
 /// The multipart form of `POST /api/auth/register-pro`. The text fields may also come as one
-/// `data` part holding the same fields as a JSON object (then the plain fields are ignored).
+/// `data` part holding the same fields as a JSON object (the old front end's way, left out of
+/// this description, which lists the plain fields).
 #[derive(utoipa::ToSchema)]
 #[schema(rename_all = "camelCase")]
 #[allow(dead_code)] // describes what `read` accepts
@@ -72,8 +73,6 @@ pub struct ProApplicationForm {
     pub experience_years: Option<i16>,
     #[schema(max_length = 5000)]
     pub ethics: Option<String>,
-    /// The text fields as one JSON object, instead of the plain parts.
-    pub data: Option<String>,
     /// Diploma or certification: PDF, JPEG or PNG, 10 MB at most.
     #[schema(value_type = Option<String>, format = Binary)]
     pub diploma: Option<Vec<u8>>,

@@ -150,3 +150,71 @@ fn schema_names_are_not_shared_by_different_schemas() {
     }
     assert!(clashes.is_empty(), "{}", clashes.join("\n"));
 }
+
+/// What JSON Schema clients send is what the server reads: an object body (serde alone
+/// would read a struct from an array of its fields), and `1250.0` for an integer field.
+#[tokio::test]
+async fn json_bodies_are_objects_and_integral_floats_are_integers() {
+    use crate::helpers::Actor;
+    let app = spawn_app().await;
+    let (_, merchant) = app.login_as(Actor::Merchant).await;
+    let res = app
+        .post_json(
+            &merchant,
+            "/api/pro/commercant/products",
+            serde_json::json!(["Savon", "SAV-1", 1250, 550]),
+        )
+        .await;
+    assert_eq!(res.status(), 400);
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "VALIDATION_FAILED");
+
+    let res = app
+        .post_json(
+            &merchant,
+            "/api/pro/commercant/products",
+            serde_json::json!({"title": "Savon", "sku": "SAV-1", "priceTtcCents": 1250.0,
+                               "vatRateBp": 550.0, "status": "ACTIVE"}),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(body["priceTtcCents"], 1250, "{body}");
+
+    let res = app
+        .post_json(
+            &merchant,
+            "/api/pro/commercant/products",
+            serde_json::json!({"title": "Savon", "sku": "SAV-2", "priceTtcCents": 12.5, "vatRateBp": 550}),
+        )
+        .await;
+    assert_eq!(res.status(), 400, "a fraction is not an integer");
+}
+
+/// Found by the contract run: a huge page number overflowed the offset (500) and a NUL in a
+/// text reached PostgreSQL, which refuses it (500). Both are the client's values: 200/400.
+#[tokio::test]
+async fn extreme_pages_and_nul_characters_are_not_server_errors() {
+    use crate::helpers::Actor;
+    let app = spawn_app().await;
+    let (_, merchant) = app.login_as(Actor::Merchant).await;
+    let res = merchant
+        .get(app.url("/api/pro/commercant/products?page=9223372036854775807"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(body["items"], serde_json::json!([]));
+
+    let res = app
+        .post_json(
+            &merchant,
+            "/api/pro/commercant/products",
+            serde_json::json!({"title": "Sa\u{0}von", "sku": "SAV-3", "priceTtcCents": 100, "vatRateBp": 550}),
+        )
+        .await;
+    assert_eq!(res.status(), 400);
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "VALIDATION_FAILED");
+}
