@@ -80,10 +80,6 @@ pub struct ServicesParams {
     /// DRAFT, ACTIVE, PAUSED ou ARCHIVED (vide : tous).
     #[param(value_type = Option<String>, pattern = r"^\s*(DRAFT|ACTIVE|PAUSED|ARCHIVED)?\s*$")]
     pub status: Option<s::CatalogStatus>,
-    /// Page (1 par défaut ; en dessous de 1 : la première).
-    pub page: Option<i64>,
-    /// Taille de page (20 par défaut, ramenée entre 1 et 100).
-    pub limit: Option<i64>,
 }
 
 pub async fn artisan_id(state: &AppState, user: &CurrentUser) -> Result<Uuid> {
@@ -92,7 +88,7 @@ pub async fn artisan_id(state: &AppState, user: &CurrentUser) -> Result<Uuid> {
 
 /// The artisan's services.
 #[utoipa::path(get, path = "/api/pro/artisan/services", tag = "artisan",
-    params(ServicesParams),
+    params(ServicesParams, crate::api::input::PageParams),
     responses((status = 200, description = "Une page de prestations", body = Page<ArtisanService>)))]
 pub async fn services(
     State(state): State<AppState>,
@@ -299,7 +295,7 @@ pub async fn delete_service(
 
 /// The artisan's client files.
 #[utoipa::path(get, path = "/api/pro/artisan/clients", tag = "artisan",
-    params(ClientsParams),
+    params(ClientsParams, crate::api::input::PageParams),
     responses((status = 200, description = "Une page de fiches clients", body = Page<ShopClientOut>)))]
 pub async fn clients(
     State(state): State<AppState>,
@@ -373,7 +369,7 @@ pub async fn delete_client(
 
 /// The artisan's orders, newest first.
 #[utoipa::path(get, path = "/api/pro/artisan/orders", tag = "artisan",
-    params(ArtisanOrdersParams),
+    params(ArtisanOrdersParams, crate::api::input::PageParams),
     responses((status = 200, description = "Une page de commandes", body = Page<ShopOrder>)))]
 pub async fn orders_list(
     State(state): State<AppState>,

@@ -245,10 +245,6 @@ pub mod schema {
         /// DRAFT, PUBLISHED ou ARCHIVED (vide : toutes).
         #[param(value_type = Option<String>, pattern = r"^\s*(DRAFT|PUBLISHED|ARCHIVED)?\s*$")]
         pub status: Option<FormationStatus>,
-        /// Page (1 par défaut ; en dessous de 1 : la première).
-        pub page: Option<i64>,
-        /// Taille de page (20 par défaut, ramenée entre 1 et 100).
-        pub limit: Option<i64>,
     }
 
     /// `?status=&from=&to=&page=&limit=` of the session list.
@@ -263,10 +259,6 @@ pub mod schema {
         pub from: Option<DateTime<Utc>>,
         /// Commençant avant cet instant.
         pub to: Option<DateTime<Utc>>,
-        /// Page (1 par défaut ; en dessous de 1 : la première).
-        pub page: Option<i64>,
-        /// Taille de page (20 par défaut, ramenée entre 1 et 100).
-        pub limit: Option<i64>,
     }
 
     /// `?q=&page=&limit=` of the learner list.
@@ -276,10 +268,6 @@ pub mod schema {
     pub struct LearnersParams {
         /// Recherche sur le nom ou l'e-mail.
         pub q: Option<String>,
-        /// Page (1 par défaut ; en dessous de 1 : la première).
-        pub page: Option<i64>,
-        /// Taille de page (20 par défaut, ramenée entre 1 et 100).
-        pub limit: Option<i64>,
     }
 }
 
@@ -307,7 +295,7 @@ pub struct ListQuery {
 
 /// The center's formations.
 #[utoipa::path(get, path = "/api/pro/centre/formations", tag = "centre",
-    params(FormationsParams),
+    params(FormationsParams, crate::api::input::PageParams),
     responses((status = 200, description = "Une page de formations", body = Page<CenterFormation>)))]
 pub async fn formations(
     State(state): State<AppState>,
@@ -598,7 +586,7 @@ pub async fn create_session(
 
 /// The center's sessions, all formations.
 #[utoipa::path(get, path = "/api/pro/centre/sessions", tag = "centre",
-    params(SessionsParams),
+    params(SessionsParams, crate::api::input::PageParams),
     responses((status = 200, description = "Une page de sessions", body = Page<CenterSession>)))]
 pub async fn sessions(
     State(state): State<AppState>,
@@ -746,7 +734,7 @@ pub async fn cancel_session(
 
 /// The center's learners.
 #[utoipa::path(get, path = "/api/pro/centre/learners", tag = "centre",
-    params(LearnersParams),
+    params(LearnersParams, crate::api::input::PageParams),
     responses((status = 200, description = "Une page d'apprenants", body = Page<CenterLearner>)))]
 pub async fn learners(
     State(state): State<AppState>,

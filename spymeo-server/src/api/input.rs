@@ -84,6 +84,19 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Params<T> {
     }
 }
 
+/// `?page=&limit=` of the paginated lists, as the OpenAPI document lists them next to each
+/// list's own filters (`params(FooParams, PageParams)`); the lists read them through their
+/// query structs.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)] // a description, see above
+pub struct PageParams {
+    /// Page (1 par défaut ; en dessous de 1 : la première).
+    pub page: Option<i64>,
+    /// Taille de page (20 par défaut, ramenée entre 1 et 100).
+    pub limit: Option<i64>,
+}
+
 /// An optional enum filter: absent or blank → `None`, unknown value → 400.
 pub fn filter<T: std::str::FromStr<Err = spymeo_core::Error>>(
     value: &Option<String>,

@@ -219,7 +219,7 @@ pub struct MemberInvoicePage {
 }
 
 /// A document I own (PERSONAL) or that was shared with me.
-#[derive(utoipa::ToSchema)]
+#[derive(serde::Serialize, utoipa::ToSchema)]
 #[schema(rename_all = "camelCase")]
 #[allow(dead_code)] // describes `member::MyDocument`
 pub struct MemberDocument {
@@ -246,27 +246,12 @@ pub struct MemberDocument {
 }
 
 /// One document with its download link.
-#[derive(utoipa::ToSchema)]
-#[schema(rename_all = "camelCase")]
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
 #[allow(dead_code)] // describes what `document` writes
 pub struct MemberDocumentDetail {
-    pub id: Uuid,
-    pub title: String,
-    #[schema(example = "PDF")]
-    pub kind: String,
-    #[schema(example = "PERSONAL")]
-    pub category: String,
-    pub mime_type: String,
-    #[schema(required = true)]
-    pub size_bytes: Option<i64>,
-    pub created_at: DateTime<Utc>,
-    #[schema(required = true)]
-    pub practitioner_name: Option<String>,
-    #[schema(required = true)]
-    pub practitioner_slug: Option<String>,
-    #[schema(required = true)]
-    pub related_appointment_id: Option<Uuid>,
-    pub own: bool,
+    #[serde(flatten)]
+    pub document: MemberDocument,
     /// `/user/documents/{id}/telecharger`.
     pub download_url: String,
 }

@@ -168,10 +168,6 @@ pub struct ProductsParams {
     /// Only the products at or under their threshold: `true`/`1`/`on`, `false`/`0`/`off`.
     #[param(value_type = Option<String>, pattern = r"^\s*(true|1|on|false|0|off)?\s*$")]
     pub low_stock: Option<String>,
-    /// Page (1 par défaut ; en dessous de 1 : la première).
-    pub page: Option<i64>,
-    /// Taille de page (20 par défaut, ramenée entre 1 et 100).
-    pub limit: Option<i64>,
 }
 
 /// `?lowStock=` of the stock levels.
@@ -197,10 +193,6 @@ pub struct MovementsParams {
     pub from: Option<DateTime<Utc>>,
     /// Survenus avant cet instant.
     pub to: Option<DateTime<Utc>>,
-    /// Page (1 par défaut ; en dessous de 1 : la première).
-    pub page: Option<i64>,
-    /// Taille de page (20 par défaut, ramenée entre 1 et 100).
-    pub limit: Option<i64>,
 }
 
 pub async fn merchant_id(state: &AppState, user: &CurrentUser) -> Result<Uuid> {
@@ -233,7 +225,7 @@ impl ProductsQuery {
 
 /// The merchant's products.
 #[utoipa::path(get, path = "/api/pro/commercant/products", tag = "commercant",
-    params(ProductsParams),
+    params(ProductsParams, crate::api::input::PageParams),
     responses((status = 200, description = "Une page de produits", body = Page<MerchantProduct>)))]
 pub async fn products(
     State(state): State<AppState>,
@@ -516,7 +508,7 @@ pub struct MovementsQuery {
 
 /// The stock movement journal, newest first.
 #[utoipa::path(get, path = "/api/pro/commercant/stock/movements", tag = "commercant",
-    params(MovementsParams),
+    params(MovementsParams, crate::api::input::PageParams),
     responses((status = 200, description = "Une page de mouvements", body = Page<StockMovement>)))]
 pub async fn movements(
     State(state): State<AppState>,
@@ -627,7 +619,7 @@ pub async fn record_movement(
 
 /// The merchant's client files.
 #[utoipa::path(get, path = "/api/pro/commercant/clients", tag = "commercant",
-    params(ClientsParams),
+    params(ClientsParams, crate::api::input::PageParams),
     responses((status = 200, description = "Une page de fiches clients", body = Page<ShopClientOut>)))]
 pub async fn clients(
     State(state): State<AppState>,
@@ -701,7 +693,7 @@ pub async fn delete_client(
 
 /// The merchant's orders, newest first.
 #[utoipa::path(get, path = "/api/pro/commercant/orders", tag = "commercant",
-    params(MerchantOrdersParams),
+    params(MerchantOrdersParams, crate::api::input::PageParams),
     responses((status = 200, description = "Une page de commandes", body = Page<ShopOrder>)))]
 pub async fn orders_list(
     State(state): State<AppState>,

@@ -141,10 +141,6 @@ pub struct Page<T> {
 pub struct ClientsParams {
     /// Recherche sur le nom ou l'e-mail.
     pub q: Option<String>,
-    /// Page (1 par défaut ; en dessous de 1 : la première).
-    pub page: Option<i64>,
-    /// Taille de page (20 par défaut, ramenée entre 1 et 100).
-    pub limit: Option<i64>,
 }
 
 /// `?status=&from=&to=&page=&limit=` of the artisan's order list.
@@ -159,10 +155,6 @@ pub struct ArtisanOrdersParams {
     pub from: Option<DateTime<Utc>>,
     /// Créées avant cet instant.
     pub to: Option<DateTime<Utc>>,
-    /// Page (1 par défaut).
-    pub page: Option<i64>,
-    /// Taille de page (20 par défaut, ramenée entre 1 et 100).
-    pub limit: Option<i64>,
 }
 
 /// `?status=&from=&to=&page=&limit=` of the merchant's order list.
@@ -177,10 +169,6 @@ pub struct MerchantOrdersParams {
     pub from: Option<DateTime<Utc>>,
     /// Créées avant cet instant.
     pub to: Option<DateTime<Utc>>,
-    /// Page (1 par défaut).
-    pub page: Option<i64>,
-    /// Taille de page (20 par défaut, ramenée entre 1 et 100).
-    pub limit: Option<i64>,
 }
 
 /// Période des statistiques.
