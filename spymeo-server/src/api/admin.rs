@@ -188,19 +188,8 @@ pub struct AdminUser {
 #[serde(rename_all = "camelCase")]
 #[allow(dead_code)] // describes what `user` writes
 pub struct AdminUserDetail {
-    pub id: Uuid,
-    pub email: String,
-    #[schema(value_type = RoleSchema)]
-    pub role: Role,
-    #[schema(value_type = UserStatusSchema)]
-    pub status: UserStatus,
-    pub first_name: Option<String>,
-    pub last_name: Option<String>,
-    pub city: Option<String>,
-    pub admin_notes: Option<String>,
-    pub created_at: DateTime<Utc>,
-    pub last_login_at: Option<DateTime<Utc>>,
-    pub deleted_at: Option<DateTime<Utc>>,
+    #[serde(flatten)]
+    pub user: AdminUser,
     /// The public profile of a pro account (null for members, admins and deleted pros).
     pub pro_profile: Option<AdminPro>,
 }

@@ -50,64 +50,60 @@ pub enum MemberApptScope {
     Past,
 }
 
-/// What favorites can point to.
-#[derive(utoipa::ToSchema)]
-#[allow(dead_code)] // describes `FavoriteTarget` as JSON writes it
-pub enum MemberFavoriteTarget {
-    #[schema(rename = "PRACTITIONER")]
-    Practitioner,
-    #[schema(rename = "ARTISAN")]
-    Artisan,
-    #[schema(rename = "MERCHANT")]
-    Merchant,
-    #[schema(rename = "CENTER")]
-    Center,
-    #[schema(rename = "PRODUCT")]
-    Product,
-    #[schema(rename = "SERVICE")]
-    Service,
-    #[schema(rename = "FORMATION")]
-    Formation,
-    #[schema(rename = "ARTICLE")]
-    Article,
+/// What favorites can point to (`FavoriteTarget::ALL`, so the documented kinds are the
+/// accepted ones).
+pub struct MemberFavoriteTarget;
+
+impl utoipa::PartialSchema for MemberFavoriteTarget {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        favorite_targets("What favorites can point to.", false)
+    }
 }
 
-/// The favorite kind in a path: case-insensitive (`PRACTITIONER` or `practitioner`).
-#[derive(utoipa::ToSchema)]
-#[allow(dead_code)] // describes the `{targetType}` path segment of `remove_favorite`
-pub enum MemberFavoriteTargetPath {
-    #[schema(rename = "PRACTITIONER")]
-    Practitioner,
-    #[schema(rename = "ARTISAN")]
-    Artisan,
-    #[schema(rename = "MERCHANT")]
-    Merchant,
-    #[schema(rename = "CENTER")]
-    Center,
-    #[schema(rename = "PRODUCT")]
-    Product,
-    #[schema(rename = "SERVICE")]
-    Service,
-    #[schema(rename = "FORMATION")]
-    Formation,
-    #[schema(rename = "ARTICLE")]
-    Article,
-    #[schema(rename = "practitioner")]
-    PractitionerLower,
-    #[schema(rename = "artisan")]
-    ArtisanLower,
-    #[schema(rename = "merchant")]
-    MerchantLower,
-    #[schema(rename = "center")]
-    CenterLower,
-    #[schema(rename = "product")]
-    ProductLower,
-    #[schema(rename = "service")]
-    ServiceLower,
-    #[schema(rename = "formation")]
-    FormationLower,
-    #[schema(rename = "article")]
-    ArticleLower,
+impl utoipa::ToSchema for MemberFavoriteTarget {
+    fn name() -> std::borrow::Cow<'static, str> {
+        "MemberFavoriteTarget".into()
+    }
+}
+
+/// The favorite kind in a path: case-insensitive, so each kind in both spellings.
+pub struct MemberFavoriteTargetPath;
+
+impl utoipa::PartialSchema for MemberFavoriteTargetPath {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        favorite_targets(
+            "The favorite kind in a path: case-insensitive (`PRACTITIONER` or `practitioner`).",
+            true,
+        )
+    }
+}
+
+impl utoipa::ToSchema for MemberFavoriteTargetPath {
+    fn name() -> std::borrow::Cow<'static, str> {
+        "MemberFavoriteTargetPath".into()
+    }
+}
+
+fn favorite_targets(
+    description: &str,
+    lowercase_too: bool,
+) -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+    let upper = spymeo_core::domain::FavoriteTarget::ALL
+        .iter()
+        .map(|t| t.as_str().to_owned());
+    let values: Vec<String> = if lowercase_too {
+        upper
+            .clone()
+            .chain(upper.map(|v| v.to_lowercase()))
+            .collect()
+    } else {
+        upper.collect()
+    };
+    utoipa::openapi::schema::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::Type::String)
+        .description(Some(description))
+        .enum_values(Some(values))
+        .into()
 }
 
 /// The practitioner of one of my appointments.
